@@ -1,0 +1,401 @@
+#!/usr/bin/env python3
+"""Benchmark of the order import (issue 4): N SHIPPING orders of 3 lines, all new customers.
+
+    .venv/bin/python benchmarks/order_import.py [--orders 2000] [--mode batch|jobs] [--keep-db]
+
+A simulator in a child process serves a shop of N generated SHIPPING orders (3 lines each, a
+new customer each, 20 % VAT, shipping on most). Odoo runs in this process on a database the
+script creates (and drops), and imports them end to end: OR11 pages, stored orders, contacts,
+sale orders with Mirakl's amounts, confirmation with deliveries, totals check. Then, in the
+same run, the baseline creates the same partners and sale orders directly with the ORM in
+batch and confirms them (rolled back afterwards). It prints both times, their ratio (target
+<= 1.5) and the OR11 calls (target <= ceil(N/100) + 2).
+
+Modes of the processing jobs (the fetch job always runs as the job runner would run it):
+- ``batch`` (default): the per-order job body (``mirakl.order.processor._process``) runs inline
+  on a page of 100 stored orders per transaction, lookups read once per page;
+- ``jobs``: each queued per-order job runs on its own, one transaction each, as in production.
+
+Settings: ``--addons-path`` (default: the repository and $ODOO_SRC/addons, else the cache folder
+used by scripts/), PostgreSQL through the standard PG* variables.
+"""
+
+import argparse
+import math
+import multiprocessing
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+ODOO_SRC = Path(
+    os.environ.get("ODOO_SRC")
+    or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mirakl_connector/odoo-18.0"
+)
+API_KEY = "benchmark-key"
+SHOP_ID = 4001
+OFFERS = 60
+PAGE = 100
+
+
+def _offers():
+    return [
+        {
+            "offer_id": 50000 + index,
+            "shop_sku": f"BENCH-{index:03d}",
+            "product_sku": f"MKP-BENCH-{index:03d}",
+            "product_title": f"Benchmark product {index}",
+            "price": f"{10 + index % 40}.{index % 10}0",
+            "quantity": 1000,
+            "state_code": "11",
+            "active": True,
+        }
+        for index in range(OFFERS)
+    ]
+
+
+# -- simulator (child process) -----------------------------------------------------------------
+
+
+def _serve(count, pipe):
+    """Run the simulator until the parent closes ``pipe``."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from mirakl_simulator import OperatorSimulator
+
+    sim = OperatorSimulator()
+    sim.platform_configuration["features"]["order_tax_mode"] = "TAX_EXCLUDED"
+    sim.add_shop(SHOP_ID, "Benchmark shop", currency_iso_code="EUR")
+    sim.shop(SHOP_ID).offers[:] = _offers()
+    sim.add_api_key(API_KEY, [SHOP_ID])
+    sim.add_generated_orders(SHOP_ID, count, lines_per_order=3, state="SHIPPING", seed=4)
+    sim.start(host="127.0.0.1", port=0)
+    pipe.send(sim.url)
+    try:
+        pipe.recv()
+    except EOFError:
+        pass
+    sim.stop()
+
+
+# -- Odoo (this process) -----------------------------------------------------------------------
+
+
+def _setup_odoo(args):
+    import odoo
+    from odoo.tools import config
+
+    config.parse_config(
+        [
+            f"--addons-path={args.addons_path}",
+            f"--database={args.db}",
+            "--without-demo=all",
+            f"--log-level={args.log_level}",
+            "--max-cron-threads=0",
+        ]
+    )
+    odoo.service.server.load_server_wide_modules()
+    return odoo
+
+
+def _create_database(db):
+    from odoo.modules.registry import Registry
+    from odoo.service import db as db_service
+    from odoo.tools import config
+
+    if db_service.exp_db_exist(db):
+        db_service.exp_drop(db)
+    db_service._create_empty_database(db)
+    config["init"] = {"mirakl_connector": 1}
+    registry = Registry.new(db, update_module=True)
+    config["init"] = {}
+    return registry
+
+
+def _env(registry, context=None):
+    from odoo import SUPERUSER_ID, api
+
+    return api.Environment(registry.cursor(), SUPERUSER_ID, context or {})
+
+
+def _prepare(registry, url):
+    """The Marketplace, its tax mapping and default carrier, and the offers' products."""
+    env = _env(registry)
+    with env.cr:
+        env.ref("base.EUR").active = True
+        company = env.company
+        tax = env["account.tax"].create(
+            {
+                "name": "VAT 20 %",
+                "amount": 20,
+                "type_tax_use": "sale",
+                "price_include_override": "tax_excluded",
+                "company_id": company.id,
+            }
+        )
+        shipping = env["product.product"].create({"name": "Shipping", "type": "service"})
+        carrier = env["delivery.carrier"].create(
+            {"name": "Standard", "delivery_type": "fixed", "product_id": shipping.id}
+        )
+        warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+        products = env["product.product"].create(
+            [
+                {
+                    "name": offer["product_title"],
+                    "default_code": offer["shop_sku"],
+                    "is_storable": True,
+                    "invoice_policy": "order",
+                }
+                for offer in _offers()
+            ]
+        )
+        for product in products:  # enough for the import and the baseline
+            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 100000)
+        instance = env["mirakl.instance"].create(
+            {
+                "name": "Benchmark",
+                "operator_url": url,
+                "api_key": API_KEY,
+                "shop_id": str(SHOP_ID),
+                "connection_state": "ok",
+                "order_tax_mode": "TAX_EXCLUDED",
+                "currency_id": env.ref("base.EUR").id,
+                "pricelist_id": env["product.pricelist"]
+                .create({"name": "EUR", "currency_id": env.ref("base.EUR").id})
+                .id,
+                "warehouse_id": warehouse.id,
+                "default_carrier_id": carrier.id,
+                "tax_mapping_ids": [(0, 0, {"tax_code": "VAT", "rate": 20, "tax_id": tax.id})],
+            }
+        )
+        env.cr.commit()
+        return instance.id
+
+
+def _count_calls(registry):
+    """Patch the client to count the calls by Mirakl code; returns the live counter."""
+    from collections import Counter
+    from unittest.mock import patch
+
+    from odoo.addons.mirakl_connector.mirakl.client import MiraklClient
+
+    counts = Counter()
+    original = MiraklClient.request
+
+    def counting(client, op, *args, **kwargs):
+        counts[op] += 1
+        return original(client, op, *args, **kwargs)
+
+    patch.object(MiraklClient, "request", counting).start()
+    return counts
+
+
+def _fetch(registry, instance_id):
+    """The incremental import's fetch job, as the job runner runs it (one transaction)."""
+    env = _env(registry)
+    with env.cr:
+        env["mirakl.flow.orders"]._job_fetch_updates(env["mirakl.instance"].browse(instance_id))
+        env.cr.commit()
+
+
+def _process_batch(registry, instance_id):
+    """The per-order job body on pages of stored orders, one transaction per page; the
+    queued per-order jobs are then marked done."""
+    while True:
+        env = _env(registry)
+        with env.cr:
+            orders = env["mirakl.order"].search(
+                [("instance_id", "=", instance_id), ("import_state", "=", "pending")],
+                limit=PAGE,
+                order="id",
+            )
+            if not orders:
+                env["queue.job"].search([("state", "=", "pending")]).write({"state": "done"})
+                env.cr.commit()
+                return
+            instance = env["mirakl.instance"].browse(instance_id)
+            env["mirakl.order.processor"]._process(instance, orders)
+            env.cr.commit()
+
+
+def _process_jobs(registry):
+    """Every queued job on its own, one transaction each, as the job runner would."""
+    from odoo.addons.queue_job.job import Job
+
+    while True:
+        env = _env(registry)
+        with env.cr:
+            records = env["queue.job"].search([("state", "=", "pending")], order="id", limit=50)
+            if not records:
+                return
+            uuids = records.mapped("uuid")
+        for uuid in uuids:
+            env = _env(registry)
+            with env.cr:
+                job = Job.load(env, uuid)
+                job.set_started()
+                job.perform()
+                job.set_done()
+                job.store()
+                env.cr.commit()
+
+
+def _import(registry, instance_id, mode):
+    from odoo import sql_db
+
+    queries = sql_db.sql_counter
+    started = time.perf_counter()
+    _fetch(registry, instance_id)
+    fetched = time.perf_counter()
+    if mode == "batch":
+        _process_batch(registry, instance_id)
+    else:
+        _process_jobs(registry)
+    done = time.perf_counter()
+    return fetched - started, done - fetched, sql_db.sql_counter - queries
+
+
+def _check(registry, instance_id, count):
+    env = _env(registry)
+    with env.cr:
+        orders = env["mirakl.order"].search([("instance_id", "=", instance_id)])
+        sales = orders.sale_order_id
+        return {
+            "orders": len(orders),
+            "errors": len(orders.filtered(lambda o: o.import_state != "done")),
+            "sale orders": len(sales),
+            "confirmed": len(sales.filtered(lambda s: s.state == "sale")),
+            "deliveries": len(sales.picking_ids),
+            "partners": env["res.partner"].search_count([("mirakl_instance_id", "=", instance_id)]),
+            "totals differ": len(orders.filtered("amount_mismatch")),
+            "expected": count,
+        }
+
+
+def _baseline(registry, instance_id):
+    """Create and confirm the same partners and sale orders with the ORM in batch; rolled
+    back. Returns (partner and order creation seconds, confirmation seconds)."""
+    env = _env(registry)
+    with env.cr:
+        sales = env["sale.order"].search([("mirakl_instance_id", "=", instance_id)], order="id")
+        address = ["name", "street", "street2", "zip", "city", "state_id", "country_id", "phone"]
+        customers = sales.partner_id
+        contacts = (sales.partner_invoice_id | sales.partner_shipping_id) - customers
+        customer_vals = [
+            {**_values(partner, address), "company_id": partner.company_id.id}
+            for partner in customers
+        ]
+        contact_vals = [_values(partner, [*address, "type"]) for partner in contacts]
+        order_vals = [
+            {
+                **_values(
+                    sale,
+                    ["pricelist_id", "warehouse_id", "team_id", "date_order", "carrier_id"],
+                ),
+                "company_id": sale.company_id.id,
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            **_values(
+                                line, ["product_id", "name", "product_uom_qty", "price_unit"]
+                            ),
+                            "tax_id": [(6, 0, line.tax_id.ids)],
+                            "is_delivery": line.is_delivery,
+                        },
+                    )
+                    for line in sale.order_line
+                ],
+            }
+            for sale in sales
+        ]
+        partner_refs = [
+            (sale.partner_id, sale.partner_invoice_id, sale.partner_shipping_id) for sale in sales
+        ]
+        env.invalidate_all()
+
+        started = time.perf_counter()
+        new_customers = dict(zip(customers, env["res.partner"].create(customer_vals), strict=True))
+        for vals, contact in zip(contact_vals, contacts, strict=True):
+            vals["parent_id"] = new_customers[contact.parent_id].id
+        new_contacts = dict(zip(contacts, env["res.partner"].create(contact_vals), strict=True))
+        mapped = {**new_customers, **new_contacts}
+        for vals, refs in zip(order_vals, partner_refs, strict=True):
+            vals["partner_id"], vals["partner_invoice_id"], vals["partner_shipping_id"] = (
+                mapped[partner].id for partner in refs
+            )
+        new_sales = env["sale.order"].create(order_vals)
+        env.flush_all()
+        created = time.perf_counter()
+        new_sales.action_confirm()
+        env.flush_all()
+        confirmed = time.perf_counter()
+        assert len(new_sales.picking_ids) == len(new_sales)
+        env.cr.rollback()
+    return created - started, confirmed - created
+
+
+def _values(record, names):
+    values = {}
+    for name in names:
+        value = record[name]
+        values[name] = value.id if hasattr(value, "_name") else value
+    return values
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--orders", type=int, default=2000)
+    parser.add_argument("--mode", choices=("batch", "jobs"), default="batch")
+    parser.add_argument("--db", default="mirakl_benchmark_orders")
+    parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
+    parser.add_argument("--addons-path", default=f"{REPO},{ODOO_SRC / 'addons'}")
+    parser.add_argument("--log-level", default="warn")
+    args = parser.parse_args(argv)
+
+    parent_end, child_end = multiprocessing.Pipe()
+    simulator = multiprocessing.get_context("fork").Process(
+        target=_serve, args=(args.orders, child_end), daemon=True
+    )
+    simulator.start()
+    url = parent_end.recv()
+    odoo = _setup_odoo(args)
+    try:
+        print(f"Creating database {args.db} with mirakl_connector...", flush=True)
+        registry = _create_database(args.db)
+        instance_id = _prepare(registry, url)
+        calls = _count_calls(registry)
+        print(f"Importing {args.orders:,} orders ({args.mode})...", flush=True)
+        fetch, process, queries = _import(registry, instance_id, args.mode)
+        result = _check(registry, instance_id, args.orders)
+        print("Baseline: the same partners and orders with the ORM in batch...", flush=True)
+        create, confirm = _baseline(registry, instance_id)
+    finally:
+        parent_end.close()
+        simulator.join(timeout=10)
+        if not args.keep_db:
+            from odoo.service import db as db_service
+
+            odoo.modules.registry.Registry.delete(args.db)
+            db_service.exp_drop(args.db)
+
+    total, baseline = fetch + process, create + confirm
+    or11_budget = math.ceil(args.orders / 100) + 2
+    print()
+    print(f"Order import benchmark: {args.orders:,} SHIPPING orders x 3 lines, new customers")
+    print(f"  fetch (OR11 pages, store, enqueue)   {fetch:8.1f} s")
+    print(f"  processing ({args.mode:5})                {process:8.1f} s")
+    print(f"  import, end to end                   {total:8.1f} s")
+    print(f"  baseline: create partners + orders   {create:8.1f} s")
+    print(f"  baseline: confirm (deliveries)       {confirm:8.1f} s")
+    print(f"  baseline, total                      {baseline:8.1f} s")
+    print(f"  ratio import / baseline              {total / baseline:8.2f}   (target <= 1.5)")
+    print(f"  OR11 calls                           {calls['OR11']:8d}   (budget {or11_budget})")
+    print(f"  SQL queries per order                {queries / args.orders:8.1f}")
+    print("  " + ", ".join(f"{key}: {value}" for key, value in result.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

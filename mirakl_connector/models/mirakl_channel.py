@@ -1,0 +1,12 @@
+# Copyright 2025 mirakl_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import models
+
+
+class MiraklChannel(models.Model):
+    """CH11: the operator's sales channels (websites, apps); offers and prices may differ per
+    channel, and orders say which channel they come from."""
+
+    _name = "mirakl.channel"
+    _inherit = "mirakl.master.data.mixin"
+    _description = "Mirakl Sales Channel"

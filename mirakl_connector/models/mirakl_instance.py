@@ -1,0 +1,644 @@
+# Copyright 2025 mirakl_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import logging
+import math
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..mirakl import MiraklClient, errors, normalize_operator_url
+from ..mirakl.schemas.platform import (
+    OrderWorkflows,
+    PlatformFeatures,
+    PricingFeatures,
+    ShipmentFeatures,
+)
+
+_logger = logging.getLogger(__name__)
+
+# A button click waits for the answer: retry once, and never keep the seller waiting long.
+INTERACTIVE_CLIENT_OPTIONS = {"timeout": 10.0, "max_attempts": 2, "max_retry_seconds": 10.0}
+
+# Fields that decide where and how Odoo calls Mirakl: changing one invalidates the last test.
+CONNECTION_FIELDS = ("operator_url", "api_key", "shop_id")
+
+# Waiting time announced when a 429 comes without a Retry-After header.
+DEFAULT_RATE_LIMIT_WAIT = 60
+
+# Jobs not run yet, for the Pending Jobs button.
+PENDING_JOB_STATES = ("wait_dependencies", "pending", "enqueued", "started")
+
+
+class MiraklInstance(models.Model):
+    _name = "mirakl.instance"
+    _description = "Mirakl Marketplace"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        help="The company that sells on this marketplace: its orders, stock and prices.",
+    )
+    operator_url = fields.Char(
+        string="Operator URL",
+        required=True,
+        tracking=True,
+        help="Base address of the operator's Mirakl platform, e.g. https://acme.mirakl.net. "
+        "Odoo adds /api/... itself.",
+    )
+    api_key = fields.Char(
+        string="API Key",
+        groups="mirakl_connector.group_mirakl_manager",
+        help="Shop API key from the operator's back office (your user settings, API key). "
+        "It gives full access to the shop, so only Mirakl managers can read or change it.",
+    )
+    shop_id = fields.Char(
+        string="Shop ID",
+        tracking=True,
+        help="Only for keys that reach several shops: the Mirakl shop to work with. "
+        "Leave empty to use the key's default shop.",
+    )
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        check_company=True,
+        help="Warehouse that ships this marketplace's orders and whose stock is published.",
+    )
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        check_company=True,
+        help="Pricelist of the orders imported from this marketplace.",
+    )
+
+    # Learned from Mirakl by Test Connection (A01 account, PC01 platform configuration).
+    mirakl_shop_id = fields.Char(
+        string="Mirakl Shop ID",
+        readonly=True,
+        help="Shop the API key works with, as answered by Mirakl.",
+    )
+    mirakl_shop_name = fields.Char(string="Shop Name", readonly=True)
+    shop_state = fields.Selection(
+        [
+            ("OPEN", "Open"),
+            ("CLOSE", "Closed"),
+            ("SUSPENDED", "Suspended"),
+            ("TERMINATED", "Terminated"),
+        ],
+        readonly=True,
+        help="A shop that is not open does not receive orders.",
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        readonly=True,
+        help="Currency of the shop on Mirakl: prices are published and orders come in it.",
+    )
+    platform_name = fields.Char(readonly=True)
+    platform_timezone = fields.Char(
+        readonly=True,
+        help="Timezone of the operator's back office. API dates are always in UTC.",
+    )
+    order_tax_mode = fields.Selection(
+        [("TAX_INCLUDED", "Tax included"), ("TAX_EXCLUDED", "Tax excluded")],
+        readonly=True,
+        help="Whether the platform's prices and order amounts include taxes.",
+    )
+    order_acceptance_mode = fields.Selection(
+        [
+            ("AUTOMATIC", "Automatic"),
+            ("NOT_AUTOMATIC", "By the seller"),
+            ("BOTH", "Automatic or by the seller"),
+        ],
+        readonly=True,
+        help="Who accepts new orders: the platform itself, or the seller within a deadline.",
+    )
+    multi_shipment = fields.Boolean(
+        readonly=True,
+        help="The platform lets an order be shipped in several parcels.",
+    )
+    channel_pricing = fields.Selection(
+        [("DISABLED", "Disabled"), ("SINGLE", "Single channel"), ("MULTI", "Multiple channels")],
+        readonly=True,
+        help="Whether offers can have a different price per sales channel.",
+    )
+    offer_prices_decimals = fields.Integer(
+        string="Price Decimals",
+        readonly=True,
+        help="Maximum number of decimals the platform accepts in offer prices.",
+    )
+    operator_csv_delimiter = fields.Selection(
+        [("COMMA", "Comma"), ("SEMICOLON", "Semicolon")],
+        string="CSV Delimiter",
+        readonly=True,
+        help="Separator of the CSV files exported by the operator's back office.",
+    )
+    details_before_acceptance = fields.Boolean(
+        string="Customer Details Before Acceptance",
+        readonly=True,
+        help="The platform sends the customer's addresses before the order is accepted. "
+        "Otherwise they arrive once the order is accepted.",
+    )
+    connection_state = fields.Selection(
+        [("not_tested", "Not tested"), ("ok", "OK"), ("failed", "Failed")],
+        default="not_tested",
+        required=True,
+        readonly=True,
+        copy=False,
+        help="Result of the last call to Mirakl. Changing the URL, key or shop resets it.",
+    )
+    last_connection_date = fields.Datetime(readonly=True, copy=False)
+
+    # Catalogue (issue 3): master data and listings.
+    master_data_date = fields.Datetime(
+        string="Master Data Refreshed At",
+        readonly=True,
+        copy=False,
+        help="Mirakl asks to read carriers, channels, conditions and the other reference lists "
+        "at most once a day: the daily import skips them until a day has passed.",
+    )
+    listing_match_order = fields.Selection(
+        [
+            ("sku_then_barcode", "Shop SKU, then barcode"),
+            ("barcode_then_sku", "Barcode, then shop SKU"),
+            ("sku_only", "Shop SKU only"),
+            ("barcode_only", "Barcode only"),
+        ],
+        string="Match Listings By",
+        default="sku_then_barcode",
+        required=True,
+        help="How imported listings find their product: the offer's shop SKU against the "
+        "product's internal reference, and its EAN, UPC or ISBN against the product's barcode.",
+    )
+    listing_sync_date = fields.Datetime(
+        string="Listings Synchronised At",
+        readonly=True,
+        copy=False,
+        help="Date of the last listing import that fully succeeded. The next import only asks "
+        "Mirakl for the offers changed since then; it is a full import when empty.",
+    )
+    listing_count = fields.Integer(compute="_compute_listing_count")
+
+    # Operations (issue 6): scheduling, sync logs, queue.
+    order_import_interval = fields.Selection(
+        [("5", "Every 5 minutes"), ("15", "Every 15 minutes"), ("60", "Every hour")],
+        string="Import Orders",
+        default="15",
+        required=True,
+        help="How often new and changed orders are read from Mirakl.",
+    )
+    flow_ids = fields.One2many("mirakl.instance.flow", "instance_id", string="Flows")
+    sync_error_count = fields.Integer(compute="_compute_sync_error_count")
+    pending_job_count = fields.Integer(compute="_compute_pending_job_count")
+
+    # Orders (issue 4): import, acceptance, sale orders, financial workflow.
+    order_watermark = fields.Datetime(
+        string="Orders Read Up To",
+        readonly=True,
+        copy=False,
+        help="Mirakl update date of the latest order stored (UTC). The next import reads the "
+        "orders updated since a few minutes before it; empty: the last sweep days.",
+    )
+    order_state_ids = fields.Many2many(
+        "mirakl.order.state",
+        string="Import Orders In",
+        default=lambda self: self.env["mirakl.order.state"].search([]),
+        help="Statuses of the orders to import; empty imports them all. Leaving out Cancelled "
+        "or Shipped hides the cancellations and shipments made outside Odoo.",
+    )
+    order_sweep_days = fields.Integer(
+        string="Catch-up Sweep (Days)",
+        default=5,
+        help="Every night, the orders updated in the last days are read again and anything "
+        "missed is repaired.",
+    )
+    sale_order_state = fields.Selection(
+        [
+            ("WAITING_DEBIT_PAYMENT", "Accepted"),
+            ("SHIPPING", "To ship (paid)"),
+            ("SHIPPED", "Shipped"),
+        ],
+        string="Create Sale Orders When",
+        default="SHIPPING",
+        required=True,
+        help="Mirakl status from which an order gets its sale order. Sale orders are only "
+        "confirmed (stock reserved) once Mirakl says the order is to ship.",
+    )
+    acceptance_mode = fields.Selection(
+        [("manual", "Manual"), ("automatic", "Accept all"), ("rules", "By rules")],
+        default="manual",
+        required=True,
+        help="Manual: the responsible accepts or refuses each order, reminded by an activity. "
+        "By rules: lines with a known product, enough free stock and the listed price are "
+        "accepted.",
+    )
+    acceptance_delay_hours = fields.Integer(
+        string="Acceptance Delay (Hours)",
+        default=48,
+        help="How long the operator leaves an order awaiting acceptance before refusing it.",
+    )
+    acceptance_stock_buffer = fields.Float(
+        string="Stock Buffer",
+        digits="Product Unit of Measure",
+        help="Units of free stock the rules keep back before accepting a line.",
+    )
+    acceptance_price_tolerance = fields.Float(
+        string="Price Tolerance (%)",
+        help="Largest gap the rules accept between the ordered and the listed unit price.",
+    )
+    acceptance_rule_failure = fields.Selection(
+        [("manual", "Leave the order to the responsible"), ("refuse", "Refuse those lines")],
+        string="When Rules Fail",
+        default="manual",
+        required=True,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        help="Salesperson of the Marketplace's orders; decides on the orders to accept.",
+    )
+    team_id = fields.Many2one("crm.team", string="Sales Team", check_company=True)
+    default_carrier_id = fields.Many2one(
+        "delivery.carrier",
+        string="Default Delivery Method",
+        check_company=True,
+        help="Delivery method of the orders whose Mirakl carrier is not mapped.",
+    )
+    discount_product_id = fields.Many2one(
+        "product.product",
+        string="Promotion Product",
+        check_company=True,
+        help="Product of the lines carrying the discounts Mirakl applied beyond unit prices.",
+    )
+    create_company_partner = fields.Boolean(
+        string="Company Contacts",
+        help="Create a company partner for buyers ordering for a company, as their parent.",
+    )
+    auto_confirm = fields.Boolean(
+        string="Confirm Sale Orders",
+        default=True,
+        help="Confirm the sale order (deliveries created) once Mirakl says it is to ship.",
+    )
+    auto_invoice = fields.Boolean(
+        string="Invoice Automatically",
+        help="Create and post the invoices of confirmed orders; the payment mappings may say "
+        "otherwise per payment workflow.",
+    )
+    payment_journal_id = fields.Many2one(
+        "account.journal",
+        check_company=True,
+        domain="[('type', 'in', ('bank', 'cash'))]",
+        help="Register the payment of the invoices on this journal (the operator collected it).",
+    )
+    tax_mapping_ids = fields.One2many("mirakl.tax.mapping", "instance_id", string="Tax Mappings")
+    payment_mapping_ids = fields.One2many(
+        "mirakl.payment.mapping", "instance_id", string="Payment Mappings"
+    )
+    mirakl_order_count = fields.Integer(compute="_compute_mirakl_order_counts")
+    order_to_accept_count = fields.Integer(compute="_compute_mirakl_order_counts")
+
+    # Stock and prices (issue 5): what the exports publish.
+    stock_warehouse_ids = fields.Many2many(
+        "stock.warehouse",
+        string="Publish Stock Of",
+        check_company=True,
+        help="Warehouses whose free stock is published; empty: the Marketplace's warehouse. "
+        "When each has a Mirakl warehouse code, each gets its own quantity on Mirakl.",
+    )
+    stock_buffer = fields.Integer(
+        string="Units Kept Back",
+        help="Units of free stock kept back from each published quantity, against overselling; "
+        "listings may have their own.",
+    )
+
+    def _compute_listing_count(self):
+        counts = dict(
+            self.env["mirakl.listing"]._read_group(
+                [("instance_id", "in", self.ids)], ["instance_id"], ["__count"]
+            )
+        )
+        for instance in self:
+            instance.listing_count = counts.get(instance, 0)
+
+    def _compute_sync_error_count(self):
+        counts = dict(
+            self.env["mirakl.sync.log"]._read_group(
+                [("instance_id", "in", self.ids), ("state", "in", ("failed", "partial"))],
+                ["instance_id"],
+                ["__count"],
+            )
+        )
+        for instance in self:
+            instance.sync_error_count = counts.get(instance, 0)
+
+    def _compute_pending_job_count(self):
+        counts = dict(
+            self.env["queue.job"]
+            .sudo()
+            ._read_group(
+                [("mirakl_instance_id", "in", self.ids), ("state", "in", PENDING_JOB_STATES)],
+                ["mirakl_instance_id"],
+                ["__count"],
+            )
+        )
+        for instance in self:
+            instance.pending_job_count = counts.get(instance.sudo(), 0)
+
+    def _compute_mirakl_order_counts(self):
+        Order = self.env["mirakl.order"]
+        domain = [("instance_id", "in", self.ids)]
+        totals = dict(Order._read_group(domain, ["instance_id"], ["__count"]))
+        to_accept = dict(
+            Order._read_group(
+                [*domain, ("mirakl_state", "=", "WAITING_ACCEPTANCE")], ["instance_id"], ["__count"]
+            )
+        )
+        for instance in self:
+            instance.mirakl_order_count = totals.get(instance, 0)
+            instance.order_to_accept_count = to_accept.get(instance, 0)
+
+    @api.constrains("shop_id")
+    def _check_shop_id(self):
+        for instance in self:
+            if instance.shop_id and not re.fullmatch(r"[0-9]+", instance.shop_id):
+                raise ValidationError(
+                    self.env._(
+                        "The Shop ID must contain digits only, as shown in the operator's back "
+                        "office (got %(shop_id)s).",
+                        shop_id=instance.shop_id,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        instances = super().create([self._normalize_connection_vals(vals) for vals in vals_list])
+        self.env["mirakl.instance.flow"]._sync(instances)
+        return instances
+
+    def write(self, vals):
+        vals = self._normalize_connection_vals(vals)
+        if any(name in vals for name in CONNECTION_FIELDS):
+            vals.setdefault("connection_state", "not_tested")
+        result = super().write(vals)
+        flow_rows = self.env["mirakl.instance.flow"]
+        if flow_rows._get_schedule_fields().intersection(vals):
+            flow_rows._sync(self)
+        return result
+
+    def unlink(self):
+        self.flow_ids.sudo().unlink()  # and their scheduled actions
+        return super().unlink()
+
+    def action_test_connection(self):
+        """Check the URL, key and shop with Mirakl and store what the platform tells about them."""
+        self.ensure_one()
+        self.check_access("write")
+        if not self.sudo().api_key:
+            raise UserError(self.env._("Paste the shop's API key before testing the connection."))
+        try:
+            client = self._get_client(**INTERACTIVE_CLIENT_OPTIONS)
+            account = client.get_account()
+            configuration = client.get_platform_configuration()
+        except errors.MiraklError as error:
+            _logger.info("Mirakl connection test failed for marketplace %s: %s", self.id, error)
+            raise UserError(self._get_connection_error_message(error)) from error
+        self.write(self._prepare_connection_vals(account, configuration))
+        return self._connection_notification(account.currency_iso_code)
+
+    def _normalize_connection_vals(self, vals):
+        """Return ``vals`` with the operator URL in canonical form and the shop id stripped."""
+        vals = dict(vals)
+        if vals.get("operator_url"):
+            try:
+                vals["operator_url"] = normalize_operator_url(vals["operator_url"])
+            except errors.MiraklConfigError as error:
+                raise ValidationError(
+                    self.env._(
+                        "The operator URL must start with https://, for example "
+                        "https://acme.mirakl.net (got %(url)s).",
+                        url=vals["operator_url"],
+                    )
+                ) from error
+        if vals.get("shop_id"):
+            vals["shop_id"] = vals["shop_id"].strip() or False
+        return vals
+
+    def _get_client(self, **overrides):
+        """Return a client for this marketplace; ``overrides`` go to ``MiraklClient``."""
+        self.ensure_one()
+        return MiraklClient(
+            self.operator_url, self.sudo().api_key, **{"shop_id": self.shop_id, **overrides}
+        )
+
+    def _get_connection_error_message(self, error):
+        """Tell the seller, in one sentence or two, what to do about ``error``.
+
+        The advice is looked up along the error's class hierarchy, most specific class first,
+        so a new subclass of the client's errors falls back on its parent's advice.
+        """
+        advice = {
+            errors.MiraklAuthenticationError: self.env._(
+                "Mirakl refused the API key (HTTP 401): it is wrong or has been revoked. "
+                "Generate a new key in the operator's back office (your user settings, API key) "
+                "and paste it here."
+            ),
+            errors.MiraklPermissionError: self.env._(
+                "Mirakl accepted the API key but refused the call (HTTP 403): the key lacks the "
+                "rights this connector needs, or the Shop ID is not a shop this key can reach. "
+                "Leave the Shop ID empty to use the key's default shop, or ask the operator to "
+                "grant the key access."
+            ),
+            errors.MiraklNotFoundError: self.env._(
+                "The operator URL does not point to a Mirakl API (HTTP 404). Use the operator's "
+                "base URL, such as https://acme.mirakl.net, without any path."
+            ),
+            errors.MiraklConfigError: self.env._(
+                "The operator URL must start with https://, for example https://acme.mirakl.net."
+            ),
+            errors.MiraklTimeoutError: self.env._(
+                "Mirakl did not answer in time. Check the operator URL and this server's network "
+                "access, then test again; if it keeps happening, the operator may be overloaded."
+            ),
+            errors.MiraklConnectionError: self.env._(
+                "Odoo could not reach the operator (DNS, TLS or connection refused). Check the "
+                "operator URL and that this server can open HTTPS connections to it."
+            ),
+            errors.MiraklServerError: self.env._(
+                "The operator's platform is failing (HTTP 5xx). This is on Mirakl's side: try "
+                "again later."
+            ),
+            errors.MiraklRateLimitError: self.env._(
+                "Mirakl is limiting the calls made with this key (HTTP 429). Wait %(seconds)s "
+                "seconds, then test again.",
+                seconds=math.ceil(error.retry_after or DEFAULT_RATE_LIMIT_WAIT),
+            ),
+            errors.MiraklResponseError: self.env._(
+                "The operator answered something that is not a Mirakl API response. Check the "
+                "operator URL; if it is right, the operator may be under maintenance."
+            ),
+            errors.MiraklError: self.env._(
+                "Mirakl refused the call: %(details)s", details=error.message
+            ),
+        }
+        return next(advice[cls] for cls in type(error).__mro__ if cls in advice)
+
+    def _prepare_connection_vals(self, account, configuration):
+        """Values learned from the A01 ``account`` and the PC01 platform ``configuration``."""
+        # Every block of PC01 is optional: a missing one reads as "feature not enabled".
+        features = configuration.features or PlatformFeatures()
+        workflows = features.order_workflows or OrderWorkflows()
+        shipment = features.shipment or ShipmentFeatures()
+        pricing = features.pricing or PricingFeatures()
+        decimals = features.offer_prices_decimals or ""
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", account.currency_iso_code)], limit=1)
+        )
+        return {
+            "mirakl_shop_id": str(account.shop_id),
+            "mirakl_shop_name": account.shop_name,
+            "shop_state": self._selection_value("shop_state", account.shop_state),
+            "currency_id": currency.id,
+            "platform_name": configuration.platform_name or configuration.tenant_name,
+            "platform_timezone": configuration.timezone,
+            "order_tax_mode": self._selection_value("order_tax_mode", features.order_tax_mode),
+            "order_acceptance_mode": self._selection_value(
+                "order_acceptance_mode", workflows.order_acceptance
+            ),
+            "details_before_acceptance": bool(
+                workflows.shipping_and_billing_details_before_acceptance
+            ),
+            "multi_shipment": bool(shipment.multi_shipment),
+            "channel_pricing": self._selection_value("channel_pricing", pricing.channel_pricing),
+            "offer_prices_decimals": int(decimals) if decimals.isdigit() else 0,
+            "operator_csv_delimiter": self._selection_value(
+                "operator_csv_delimiter", features.operator_csv_delimiter
+            ),
+            "connection_state": "ok",
+            "last_connection_date": fields.Datetime.now(),
+        }
+
+    def _selection_value(self, field_name, value):
+        """Return ``value`` if ``field_name`` knows it; Mirakl may add values at any time."""
+        if value in self._fields[field_name].get_values(self.env):
+            return value
+        if value:
+            _logger.info("Mirakl sent an unknown %s %r: ignored", field_name, value)
+        return False
+
+    def _connection_notification(self, currency_code):
+        """Client action telling the seller the test passed, then reloading the form."""
+        message = self.env._(
+            "Shop %(shop)s (%(shop_id)s) answered; its settings are shown under Learned from "
+            "Mirakl.",
+            shop=self.mirakl_shop_name,
+            shop_id=self.mirakl_shop_id,
+        )
+        notification_type = "success"
+        if not self.currency_id.active:
+            notification_type = "warning"
+            message += " " + self.env._(
+                "Activate the currency %(currency)s in Odoo before importing orders.",
+                currency=currency_code,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": notification_type,
+                "title": self.env._("Connected to %(platform)s", platform=self.platform_name),
+                "message": message,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_import_master_data(self):
+        """Queue the import of the platform settings and reference lists, even if fresh."""
+        self._run_flow("master_data", force=True)
+        return self._queued_notification(self.env._("Master data import queued."))
+
+    def action_import_listings(self):
+        """Queue the import of the shop's offers (changed ones only, after a first import)."""
+        self._run_flow("listings")
+        return self._queued_notification(self.env._("Listing import queued."))
+
+    def action_view_listings(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mirakl_connector.mirakl_listing_action"
+        )
+        action["domain"] = [("instance_id", "in", self.ids)]
+        action["context"] = {"search_default_instance_id": self.id}
+        return action
+
+    def _queued_notification(self, message):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": message + " " + self.env._("The sync log shows its progress."),
+            },
+        }
+
+    def action_initial_import(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mirakl_connector.mirakl_initial_import_action"
+        )
+        action["context"] = {"default_instance_id": self.id}
+        return action
+
+    def action_view_sync_errors(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mirakl_connector.mirakl_sync_log_action"
+        )
+        action["domain"] = [("instance_id", "=", self.id)]
+        action["context"] = {"search_default_errors": 1}
+        return action
+
+    def action_view_pending_jobs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("queue_job.action_queue_job")
+        action["domain"] = [
+            ("mirakl_instance_id", "=", self.id),
+            ("state", "in", PENDING_JOB_STATES),
+        ]
+        action["context"] = {}
+        return action
+
+    def action_import_orders(self):
+        """Queue the import of the orders changed since the last one."""
+        self._run_flow("orders")
+        return self._queued_notification(self.env._("Order import queued."))
+
+    def action_view_orders(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mirakl_connector.mirakl_order_action"
+        )
+        action["domain"] = [("instance_id", "in", self.ids)]
+        action["context"] = {"default_instance_id": self.id}
+        return action
+
+    def action_view_orders_to_accept(self):
+        action = self.action_view_orders()
+        action["context"] = {"search_default_to_accept": 1}
+        return action
+
+    def _run_flow(self, code, **options):
+        """Run the flow ``code`` for this Marketplace: it selects the work and enqueues jobs.
+
+        What scheduled actions, Run buttons and the Initial Import call; ``options`` go to the
+        flow's ``_run`` (see ``mirakl.flow``).
+        """
+        self.ensure_one()
+        if not self.active:
+            raise UserError(self.env._("The marketplace %(name)s is archived.", name=self.name))
+        flow = self.env["mirakl.flow"]._get_flow(code)
+        return flow.with_company(self.company_id)._run(self, **options)

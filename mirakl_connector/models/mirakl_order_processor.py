@@ -1,0 +1,502 @@
+# Copyright 2025 mirakl_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import logging
+from contextlib import contextmanager
+
+import psycopg2
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..mapping import order as order_mapping
+from ..mirakl import errors
+from .sale_order import MIRAKL_SYNC_KEY
+
+_logger = logging.getLogger(__name__)
+
+# Another transaction holds or created the same rows: trying again later will see them.
+CONCURRENCY_ERRORS = (
+    psycopg2.errors.UniqueViolation,
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.LockNotAvailable,
+    psycopg2.errors.DeadlockDetected,
+)
+# Errors that say what is wrong with an order or its setup; anything else is a bug (logged).
+ORDER_ERRORS = (UserError, order_mapping.PayloadError, errors.MiraklError)
+
+
+class MiraklOrderProcessor(models.AbstractModel):
+    """Applies stored Mirakl orders to Odoo: the mirror and its lines, acceptance, the sale
+    order (contacts, lines with Mirakl's amounts), then Mirakl's later changes.
+
+    ``_process`` takes one order (its job) or a page of them (batch imports): the lookups are
+    read once for all, each step runs on all the orders at once in a savepoint, and when a
+    step fails it runs again order by order, so only the orders at fault end in error.
+    """
+
+    _name = "mirakl.order.processor"
+    _description = "Mirakl Order Processing"
+
+    @api.model
+    def _process(self, instance, orders):
+        """Process the stored payloads of ``orders``; failures end on the orders and the log."""
+        if not orders:
+            return
+        with self._retry_on_concurrency():
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM mirakl_order WHERE id IN %s FOR NO KEY UPDATE NOWAIT",
+                    tuple(orders.ids),
+                )
+            )
+            orders = orders.filtered(
+                lambda o: o.import_state != "done" or o.processed_hash != o.payload_hash
+            )
+            failures = {}
+            items = self._load(orders, failures)
+            lookups = self._prefetch(instance, [payload for _order, payload in items])
+            self._isolated(items, lambda batch: self._apply_mirror(batch, lookups), failures)
+            for item in items:
+                self._isolated([item], lambda b: self._acceptance(instance, b, lookups), failures)
+            self._isolated(
+                [item for item in items if self._needs_sale_order(instance, *item)],
+                lambda batch: self._create_sale_orders(instance, batch, lookups),
+                failures,
+            )
+            self._isolated(
+                [item for item in items if item[0].sale_order_id and not item[0].sync_stopped],
+                lambda batch: self._complete_contacts(instance, batch, lookups),
+                failures,
+            )
+            self._isolated(
+                [item for item in items if self._needs_confirmation(instance, item[0])],
+                self._confirm,
+                failures,
+            )
+            for item in items:
+                if item[0].sale_order_id and not item[0].sync_stopped:
+                    self._isolated(
+                        [item], lambda b: self._follow_up(instance, b, lookups), failures
+                    )
+            self._finish(instance, orders, failures)
+
+    # -- steps ---------------------------------------------------------------------------
+
+    @api.model
+    def _load(self, orders, failures):
+        """``[(order, payload)]`` of the orders whose payload has what processing needs."""
+        items = []
+        for order in orders:
+            payload = order.sudo().payload or {}
+            try:
+                order_mapping.check(payload)
+            except order_mapping.PayloadError as error:
+                failures[order] = str(error)
+                continue
+            items.append((order, payload))
+        return items
+
+    @api.model
+    def _apply_mirror(self, batch, lookups):
+        """Write Mirakl's values on the orders and their lines, cancellations and refunds."""
+        Line = self.env["mirakl.order.line"]
+        to_create = []
+        for order, payload in batch:
+            values = order_mapping.order_values(payload)
+            values["currency_id"] = lookups["currencies"].get(payload.get("currency_iso_code"))
+            values["channel_id"] = lookups["channels"].get(values["channel_code"], False)
+            order.write(values)
+            existing = {line.mirakl_line_id: line for line in order.line_ids}
+            for line_payload in payload["order_lines"]:
+                values = {
+                    **order_mapping.line_values(line_payload),
+                    **self._line_product(line_payload, lookups),
+                }
+                line = existing.get(values["mirakl_line_id"])
+                if line:
+                    line.write(values)
+                else:
+                    to_create.append({**values, "order_id": order.id})
+        Line.create(to_create)
+        self._apply_adjustments(batch)
+
+    @api.model
+    def _apply_adjustments(self, batch):
+        """Record the cancellations and refunds Mirakl lists, once each."""
+        Adjustment = self.env["mirakl.order.adjustment"]
+        wanted = {}
+        for order, payload in batch:
+            lines = {line.mirakl_line_id: line for line in order.line_ids}
+            for line_payload in payload["order_lines"]:
+                line = lines[str(line_payload["order_line_id"])]
+                for values in order_mapping.adjustment_values(line_payload):
+                    wanted[(line.id, values["kind"], values["mirakl_id"])] = values
+        if not wanted:
+            return
+        existing = {
+            (adj.line_id.id, adj.kind, adj.mirakl_id): adj
+            for adj in Adjustment.search([("line_id", "in", list({k[0] for k in wanted}))])
+        }
+        to_create = []
+        for key, values in wanted.items():
+            if key in existing:
+                if existing[key].refund_state != values["refund_state"]:
+                    existing[key].refund_state = values["refund_state"]
+            else:
+                to_create.append({**values, "line_id": key[0]})
+        for adjustment in Adjustment.create(to_create):
+            adjustment.order_id.message_post(
+                body=self.env._(
+                    "%(kind)s recorded on Mirakl for %(line)s: %(quantity)s unit(s), "
+                    "%(amount)s (reason %(reason)s).",
+                    kind=dict(adjustment._fields["kind"].selection)[adjustment.kind],
+                    line=adjustment.line_id.mirakl_line_id,
+                    quantity=adjustment.quantity,
+                    amount=adjustment.amount + adjustment.shipping_amount,
+                    reason=adjustment.reason_code or "-",
+                )
+            )
+
+    @api.model
+    def _acceptance(self, instance, batch, lookups):
+        """Decide on an order awaiting acceptance as the Marketplace says (OR21)."""
+        ((order, payload),) = batch
+        if order.mirakl_state != "WAITING_ACCEPTANCE":
+            if order.activity_ids:
+                order.activity_unlink(["mail.mail_activity_data_todo"])
+            return
+        if order.acceptance_sent_date:
+            return
+        mode = instance.acceptance_mode
+        if mode == "manual":
+            order._mirakl_schedule_acceptance_activity()
+            return
+        decisions = {line.mirakl_line_id: True for line in order.line_ids}
+        reason = None
+        if mode == "rules":
+            refusals = self._rule_refusals(instance, order, payload, lookups)
+            for line in order.line_ids:
+                line.acceptance_note = refusals.get(line.mirakl_line_id, False)
+            if refusals and instance.acceptance_rule_failure == "manual":
+                order._mirakl_schedule_acceptance_activity(
+                    note="; ".join(f"{key}: {value}" for key, value in refusals.items())
+                )
+                return
+            decisions = {line_id: line_id not in refusals for line_id in decisions}
+            reason = "; ".join(refusals.values()) or None
+        try:
+            order._mirakl_send_acceptance(decisions, reason=reason)
+        except errors.MiraklBadRequestError as error:
+            # Already decided (a retry, the operator) or no longer possible: read it again.
+            order.message_post(
+                body=self.env._("Mirakl refused the decision: %(message)s", message=error.message)
+            )
+            order.action_refresh()
+
+    @api.model
+    def _rule_refusals(self, instance, order, payload, lookups):
+        """``{line id: reason}`` of the lines the acceptance rules would not accept."""
+        lines = {line.mirakl_line_id: line for line in order.line_ids}
+        products = {line_id: line.product_id.id for line_id, line in lines.items()}
+        prices = {
+            line_id: lookups["listing_prices"].get(line.listing_id.id)
+            for line_id, line in lines.items()
+        }
+        warehouse = self._warehouse(instance, order, lookups)
+        stock = order.line_ids.product_id.with_context(warehouse_id=warehouse.id)
+        free_qty = {product.id: product.free_qty for product in stock}
+        return order_mapping.rule_refusals(
+            [
+                dict(line, order_line_id=str(line["order_line_id"]))
+                for line in payload["order_lines"]
+            ],
+            products,
+            free_qty,
+            prices,
+            instance.acceptance_stock_buffer,
+            instance.acceptance_price_tolerance,
+        )
+
+    @api.model
+    def _needs_sale_order(self, instance, order, payload):
+        return (
+            not order.sale_order_id
+            and not order.sync_stopped
+            and order_mapping.reached(order.mirakl_state, instance.sale_order_state)
+            and bool(order_mapping.sold_lines(payload))
+        )
+
+    @api.model
+    def _needs_confirmation(self, instance, order):
+        return (
+            instance.auto_confirm
+            and not order.sync_stopped
+            and order.sale_order_id.state in ("draft", "sent")
+            and order_mapping.reached(order.mirakl_state, "SHIPPING")
+        )
+
+    @api.model
+    def _create_sale_orders(self, instance, batch, lookups):
+        """Create the sale orders (and their contacts) of ``batch`` in one go."""
+        contacts = self._contacts(instance, batch, lookups)
+        SaleOrder = self.env["sale.order"].with_context(
+            **{MIRAKL_SYNC_KEY: True}, mail_create_nosubscribe=True
+        )
+        SaleOrder.create(
+            [
+                SaleOrder._mirakl_prepare_values(
+                    instance,
+                    order,
+                    payload,
+                    contact,
+                    lookups,
+                    self._warehouse(instance, order, lookups),
+                )
+                for (order, payload), contact in zip(batch, contacts, strict=True)
+            ]
+        )
+
+    @api.model
+    def _complete_contacts(self, instance, batch, lookups):
+        """Give the quotations made before Mirakl sent the addresses their contacts."""
+        batch = [
+            (order, payload)
+            for order, payload in batch
+            if order.has_addresses
+            and order.sale_order_id.state in ("draft", "sent")
+            and order.sale_order_id.partner_shipping_id == order.sale_order_id.partner_id
+        ]
+        if not batch:
+            return
+        contacts = self._contacts(instance, batch, lookups)
+        for (order, _payload), (_customer, invoice, shipping) in zip(batch, contacts, strict=True):
+            order.sale_order_id.write(
+                {"partner_invoice_id": invoice.id, "partner_shipping_id": shipping.id}
+            )
+
+    @api.model
+    def _confirm(self, batch):
+        sale_orders = self.env["sale.order"].union(*(order.sale_order_id for order, _p in batch))
+        sale_orders.with_context(**{MIRAKL_SYNC_KEY: True}).action_confirm()
+
+    @api.model
+    def _follow_up(self, instance, batch, lookups):
+        """Apply Mirakl's later changes to the sale order of one order, then check its totals."""
+        ((order, payload),) = batch
+        sale_order = order.sale_order_id
+        if order.mirakl_state in ("CANCELED", "REFUSED"):
+            sale_order._mirakl_cancel(order.state_reason_code, order.state_reason_label)
+            return
+        if sale_order.state == "cancel":
+            return
+        lines = {str(line["order_line_id"]): line for line in payload["order_lines"]}
+        quantities = {
+            sale_line: order_mapping.line_quantity(lines[sale_line.mirakl_line_id.mirakl_line_id])
+            for sale_line in sale_order.order_line
+            if sale_line.mirakl_line_id.mirakl_line_id in lines
+        }
+        sale_order._mirakl_set_quantities(quantities, self.env._("cancellation"))
+        if order.mirakl_state in order_mapping.SHIPPED_STATES and sale_order.state == "sale":
+            carrier = lookups["carriers"].get(order.shipping_carrier_code)
+            sale_order._mirakl_validate_deliveries(
+                order.shipping_tracking, self.env["delivery.carrier"].browse(carrier)
+            )
+        if sale_order.state == "sale":
+            key = (order.payment_workflow, order.payment_type)
+            if key not in lookups["payments"]:
+                lookups["payments"][key] = self.env["mirakl.payment.mapping"]._mirakl_settings(
+                    instance, *key
+                )
+            auto_invoice, journal = lookups["payments"][key]
+            if auto_invoice:
+                sale_order._mirakl_invoice_and_pay(journal)
+        sale_order._mirakl_check_totals(order_mapping.expected_totals(payload))
+
+    @api.model
+    def _finish(self, instance, orders, failures):
+        """Mark the processed orders up to date; keep the others in error, on the log."""
+        done = orders.filtered(lambda order: order not in failures)
+        if done:
+            done.write({"import_state": "done", "import_error": False})
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE mirakl_order SET processed_hash = payload_hash WHERE id IN %s",
+                    tuple(done.ids),
+                )
+            )
+            done.invalidate_recordset(["processed_hash"])
+        if not failures:
+            return
+        log = self.env["mirakl.sync.log"]._start(instance, "orders", "import")
+        for order, message in failures.items():
+            order._mirakl_set_error(message)
+            log._add_failure(
+                message,
+                mirakl_ref=order.mirakl_order_id,
+                record=order,
+                retry=("mirakl.flow.orders", "_job_process_order", [order.mirakl_order_id]),
+            )
+        log._finish(processed=len(orders), updated=len(done), failed=len(failures))
+
+    # -- helpers -------------------------------------------------------------------------
+
+    @api.model
+    def _isolated(self, items, function, failures):
+        """Run ``function(items)`` in a savepoint; if it fails, run it again item by item so
+        that only the orders at fault land in ``failures`` (order -> message)."""
+        items = [item for item in items if item[0] not in failures]
+        if not items:
+            return
+        if len(items) > 1:
+            try:
+                with self.env.cr.savepoint():
+                    function(items)
+                return
+            except (RetryableJobError, *CONCURRENCY_ERRORS):
+                raise
+            except Exception:  # the item-by-item pass below names the culprits
+                _logger.info("Batch of %s orders failed: retrying one by one", len(items))
+        for item in items:
+            try:
+                with self.env.cr.savepoint():
+                    function([item])
+            except (RetryableJobError, *CONCURRENCY_ERRORS):
+                raise
+            except errors.MiraklError as error:
+                if error.retryable:  # Mirakl busy or unreachable: the job tries again later
+                    raise RetryableJobError(str(error), seconds=error.retry_after) from error
+                failures[item[0]] = self._message(error)
+                _logger.info("Mirakl order %s: %s", item[0].mirakl_order_id, failures[item[0]])
+            except ORDER_ERRORS as error:
+                failures[item[0]] = self._message(error)
+                _logger.info("Mirakl order %s: %s", item[0].mirakl_order_id, failures[item[0]])
+            except Exception as error:
+                failures[item[0]] = self._message(error)
+                _logger.exception("Mirakl order %s could not be processed", item[0].mirakl_order_id)
+
+    @api.model
+    def _message(self, error):
+        if isinstance(error, UserError):
+            return error.args[0]
+        if isinstance(error, errors.MiraklError):
+            return f"Mirakl: {error}"
+        if isinstance(error, order_mapping.PayloadError):
+            return str(error)
+        return f"{type(error).__name__}: {error}"
+
+    @contextmanager
+    def _retry_on_concurrency(self):
+        """A row another transaction holds or created makes the job try again later."""
+        try:
+            yield
+        except CONCURRENCY_ERRORS as error:
+            raise RetryableJobError(
+                f"Order changed by a concurrent job: {error.pgerror or error}", seconds=5
+            ) from error
+
+    @api.model
+    def _line_product(self, line, lookups):
+        """The listing and product of an order line: the listing's product, else the product
+        whose internal reference is the shop SKU."""
+        listing_id, product_id = lookups["listings"].get(str(line.get("offer_id")), (False, False))
+        return {
+            "listing_id": listing_id,
+            "product_id": product_id or lookups["products"].get(line.get("offer_sku"), False),
+        }
+
+    @api.model
+    def _warehouse(self, instance, order, lookups):
+        warehouse_id = lookups["warehouses"].get(order.fulfillment_center_code)
+        return self.env["stock.warehouse"].browse(warehouse_id) or instance.warehouse_id
+
+    @api.model
+    def _contacts(self, instance, batch, lookups):
+        return self.env["res.partner"]._mirakl_contacts(
+            instance,
+            [payload for _order, payload in batch],
+            lookups["countries"],
+            lookups["states"],
+        )
+
+    @api.model
+    def _prefetch(self, instance, payloads):
+        """Everything the steps look up, read once for all ``payloads``."""
+        lines = [line for payload in payloads for line in payload["order_lines"]]
+        offer_ids = {str(line["offer_id"]) for line in lines if line.get("offer_id") is not None}
+        listings = (
+            self.env["mirakl.listing"]
+            .with_context(active_test=False)
+            .search_fetch(
+                [("instance_id", "=", instance.id), ("offer_id", "in", list(offer_ids))],
+                ["offer_id", "product_id", "price"],
+            )
+        )
+        skus = {line.get("offer_sku") for line in lines} - {None, ""}
+        currencies = {payload.get("currency_iso_code") for payload in payloads} - {None}
+        countries, states = self._prefetch_places(payloads)
+        return {
+            "listings": {rec.offer_id: (rec.id, rec.product_id.id) for rec in listings},
+            "listing_prices": {rec.id: rec.price for rec in listings},
+            "products": self.env["mirakl.listing"]._mirakl_products_by(
+                instance.company_id, "default_code", skus
+            ),
+            "countries": countries,
+            "states": states,
+            "currencies": self._ids_by("res.currency", "name", [("name", "in", list(currencies))]),
+            "channels": self._ids_by("mirakl.channel", "code", [("instance_id", "=", instance.id)]),
+            "carriers": {
+                code: carrier.id
+                for code, carrier in self._records_by(
+                    "mirakl.carrier",
+                    "code",
+                    [("instance_id", "=", instance.id), ("carrier_id", "!=", False)],
+                    "carrier_id",
+                ).items()
+            },
+            "warehouses": self._ids_by(
+                "stock.warehouse",
+                "mirakl_fulfillment_center_code",
+                [
+                    ("company_id", "=", instance.company_id.id),
+                    ("mirakl_fulfillment_center_code", "!=", False),
+                ],
+            ),
+            "taxes": {},  # tax mode -> resolver, read when first needed
+            "pricelists": {},  # currency id -> pricelist, read when first needed
+            "payments": {},  # (payment workflow, type) -> (auto invoice, journal)
+        }
+
+    @api.model
+    def _prefetch_places(self, payloads):
+        """``({alpha-2: country id}, {(country id, state code or name): state id})`` of the
+        countries in the addresses of ``payloads``."""
+        codes = set()
+        for payload in payloads:
+            customer = payload.get("customer") or {}
+            for key in ("billing_address", "shipping_address"):
+                codes.add(order_mapping.alpha2((customer.get(key) or {}).get("country_iso_code")))
+        countries = self._ids_by("res.country", "code", [("code", "in", list(codes - {None}))])
+        states = {}
+        for state in self.env["res.country.state"].search_fetch(
+            [("country_id", "in", list(countries.values()))], ["country_id", "code", "name"]
+        ):
+            states[(state.country_id.id, state.code.lower())] = state.id
+            states[(state.country_id.id, state.name.lower())] = state.id
+        return countries, states
+
+    @api.model
+    def _ids_by(self, model, key, domain):
+        return {value: record.id for value, record in self._records_by(model, key, domain).items()}
+
+    @api.model
+    def _records_by(self, model, key, domain, target=None):
+        """``{record[key]: record (or its ``target`` field)}``, archived records included."""
+        records = (
+            self.env[model]
+            .with_context(active_test=False)
+            .search_fetch(domain, [key, target] if target else [key])
+        )
+        return {record[key]: (record[target] if target else record) for record in records}
