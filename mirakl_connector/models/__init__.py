@@ -44,3 +44,6 @@ from . import mirakl_file_import
 from . import mirakl_file_export
 from . import mirakl_flow_stock
 from . import stock_move
+from . import mirakl_flow_prices
+from . import mirakl_listing_drift
+from . import mirakl_flow_drift

@@ -1,6 +1,6 @@
 # Copyright 2025 mirakl_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import models
+from odoo import fields, models
 
 
 class MiraklChannel(models.Model):
@@ -10,3 +10,11 @@ class MiraklChannel(models.Model):
     _name = "mirakl.channel"
     _inherit = "mirakl.master.data.mixin"
     _description = "Mirakl Sales Channel"
+
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        string="Channel Pricelist",
+        check_company=True,
+        help="Where the operator prices per channel: the price export gives the offers this "
+        "pricelist's price on this channel. Empty: the channel shows the default price.",
+    )

@@ -253,31 +253,25 @@ class MiraklDashboard(models.AbstractModel):
 
     @api.model
     def _dashboard_customers(self, dates, domain):
-        """Distinct buyers of each period, in one query. Mirakl customer ids are the
-        operator's: the same id on two Marketplaces is two customers."""
+        """Distinct buyers of each period. Mirakl customer ids are the operator's: the same id
+        on two Marketplaces is two customers."""
         Order = self.env["mirakl.order"]
-        query = Order._search(domain)
-        instance, customer, created = (
-            Order._field_to_sql(query.table, fname, query)
-            for fname in ("instance_id", "customer_id", "created_date")
-        )
-        buyer = SQL("(%s, %s)", instance, customer)
-        [(previous, current)] = self.env.execute_query(
-            query.select(
-                *(
-                    SQL(
-                        "COUNT(DISTINCT %s) FILTER (WHERE %s IS NOT NULL AND %s %s %s)",
-                        buyer,
-                        customer,
-                        created,
-                        SQL(operator),
-                        dates["middle_utc"],
-                    )
-                    for operator in ("<", ">=")
-                )
+        result = {}
+        for period, start, end in (
+            ("previous", "start_utc", "middle_utc"),
+            ("current", "middle_utc", "end_utc"),
+        ):
+            groups = Order._read_group(
+                [
+                    *domain,
+                    ("created_date", ">=", dates[start]),
+                    ("created_date", "<", dates[end]),
+                ],
+                ["instance_id"],
+                ["customer_id:count_distinct"],
             )
-        )
-        return {"previous": previous, "current": current}
+            result[period] = sum(count for _instance, count in groups)
+        return result
 
     @api.model
     def _conversion_factors(self, pairs):

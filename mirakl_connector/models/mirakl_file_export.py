@@ -108,6 +108,34 @@ class MiraklFileExport(models.AbstractModel):
         )
 
     @api.model
+    def _export_listings(self, instance, *columns):
+        """``(id, shop SKU, product id, *columns, sent key)`` of the listings of ``instance``
+        with a product, in SKU order, in one query. The sent key is the one Mirakl is importing,
+        else the one it accepted last. ``columns`` are SQL expressions on the listing ``l``."""
+        names = {key: SQL.identifier("l", name) for key, name in self._export_fields.items()}
+        self.env["mirakl.listing"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT l.id, l.shop_sku, l.product_id, %(columns)s
+                          CASE WHEN fi.id IS NOT NULL THEN %(pending_key)s ELSE %(key)s END
+                     FROM mirakl_listing l
+                LEFT JOIN mirakl_file_import fi
+                       ON fi.id = %(import_column)s AND fi.state = 'pending'
+                          AND %(pending_key)s IS NOT NULL
+                    WHERE l.instance_id = %(instance)s AND l.active
+                          AND l.product_id IS NOT NULL AND l.shop_sku IS NOT NULL
+                          AND l.deleted IS NOT TRUE
+                 ORDER BY l.shop_sku, l.id""",
+                columns=SQL("").join(SQL("%s,", column) for column in columns),
+                pending_key=names["pending_key"],
+                key=names["key"],
+                instance=instance.id,
+                import_column=names["import"],
+            )
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
     def _upload(self, instance, operation, write_file):
         """Write the file with ``write_file(target)`` in a temporary file, upload it with
         ``operation`` and return ``(Mirakl's import id, the file's bytes)``."""

@@ -125,27 +125,14 @@ class MiraklFlowStock(models.AbstractModel):
         warehouse for the stock."""
         free = self._free_quantities(instance)
         codes = [code for code in free if code]
-        self.env["mirakl.listing"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """SELECT l.id, l.shop_sku, l.product_id,
-                          CASE WHEN l.own_stock_buffer THEN l.stock_buffer ELSE %(buffer)s END,
-                          CASE WHEN fi.id IS NOT NULL THEN l.stock_pending_key
-                               ELSE l.stock_export_key END
-                     FROM mirakl_listing l
-                LEFT JOIN mirakl_file_import fi
-                       ON fi.id = l.stock_import_id AND fi.state = 'pending'
-                          AND l.stock_pending_key IS NOT NULL
-                    WHERE l.instance_id = %(instance)s AND l.active
-                          AND l.product_id IS NOT NULL AND l.shop_sku IS NOT NULL
-                          AND l.deleted IS NOT TRUE
-                 ORDER BY l.shop_sku, l.id""",
-                buffer=instance.stock_buffer or 0,
-                instance=instance.id,
-            )
+        buffer_column = SQL(
+            "CASE WHEN l.own_stock_buffer THEN l.stock_buffer ELSE %s END",
+            instance.stock_buffer or 0,
         )
         result = []
-        for listing_id, sku, product_id, buffer, sent_key in self.env.cr.fetchall():
+        for listing_id, sku, product_id, buffer, sent_key in self._export_listings(
+            instance, buffer_column
+        ):
             if codes:
                 quantities = [
                     self._publishable(free[code].get(product_id, 0.0), buffer) for code in codes

@@ -51,7 +51,12 @@ function dashboardData() {
             bucket: "day",
             labels: ["2025-06-28", "2025-06-29", "2025-06-30"],
             series: [
-                { instance_id: 1, name: "Marketplace A", revenue: [0, 125, 100], orders: [0, 1, 1] },
+                {
+                    instance_id: 1,
+                    name: "Marketplace A",
+                    revenue: [0, 125, 100],
+                    orders: [0, 1, 1],
+                },
                 { instance_id: 2, name: "Marketplace B", revenue: [80.1, 0, 0], orders: [1, 0, 0] },
             ],
         },

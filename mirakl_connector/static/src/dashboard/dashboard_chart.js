@@ -4,7 +4,7 @@ import { cookie } from "@web/core/browser/cookie";
 import { getColor, hexToRGBA } from "@web/core/colors/colors";
 
 /** Palette color ``index`` of ``count``, in the user's color scheme. */
-export function chartColor(index, count) {
+function chartColor(index, count) {
     return getColor(index, cookie.get("color_scheme"), count);
 }
 
