@@ -14,7 +14,7 @@ from odoo.tools import split_every
 from odoo.addons.queue_job.delay import group
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..mirakl import errors
+from ..mirakl import const, errors
 
 _logger = logging.getLogger(__name__)
 
@@ -236,8 +236,81 @@ class MiraklFlowListings(models.AbstractModel):
                 "Some files of the offer export could not be imported: the next import asks "
                 "Mirakl again for the offers changed since the last complete one."
             )
+        listings = self.env["mirakl.listing"].sudo()
+        if listings.search_count(listings._mirakl_references_missing_domain(instance), limit=1):
+            # Mirakl's export has no product references: read them before closing the log.
+            self._enqueue(
+                instance,
+                "_job_enrich_references",
+                export.log_id,
+                dict(totals),
+                message,
+                identity=f"enrich:{export.id}",
+            )
+            return True
         self._finish_log(export.log_id, totals, message)
         return True
+
+    @api.model
+    def _job_enrich_references(self, instance, log, totals, message=False):
+        """OF21: read the product references the offer export does not have, for the listings
+        still without product and without barcode, and match their products again; then close
+        the import's log with its ``totals`` (plus the listings this linked).
+
+        One sweep of the offer list, page by page, stopping once every listing waiting for its
+        references got them. When Mirakl refuses, the listings keep waiting (the next import
+        tries again) and the log shows the failure with a Retry.
+        """
+        totals = Counter(totals)
+        listings = self.env["mirakl.listing"].sudo()
+        remaining = listings.search_count(listings._mirakl_references_missing_domain(instance))
+        enriched = 0
+        try:
+            with self._retryable_errors():
+                if remaining:
+                    self._check_call_limit(instance, "OF21")
+                    # raw pages: an offer OF21 cannot parse must not stop the others
+                    pages = instance._get_client().iter_offset_pages(
+                        "OF21", "/api/offers", "offers", page_size=const.MAX_PAGE_SIZE
+                    )
+                    for page in pages:
+                        done, linked = listings._mirakl_enrich_references(instance, page)
+                        enriched += done
+                        totals["updated"] += linked
+                        self.env.invalidate_all()
+                        if enriched >= remaining:
+                            break
+        except RetryableJobError as error:
+            if error.ignore_retry or not self._is_last_try():
+                log._postpone(error)
+                raise
+            self._add_enrich_failure(log, error, totals, message)
+            totals["failed"] += 1
+        except errors.MiraklError as error:
+            self._add_enrich_failure(log, error, totals, message)
+            totals["failed"] += 1
+        except Exception as error:
+            log._fail(error)
+            raise
+        _logger.info(
+            "Product references of %s listings of %s read from the offer list",
+            enriched,
+            instance.name,
+        )
+        self._finish_log(log, totals, message)
+        return enriched
+
+    @api.model
+    def _add_enrich_failure(self, log, error, totals, message):
+        log._add_failure(
+            self.env._(
+                "The product references of the offers could not be read from Mirakl's offer "
+                "list (OF21): %(error)s. The listings without product are matched by SKU only "
+                "until the next import.",
+                error=error,
+            ),
+            retry=(self._name, "_job_enrich_references", [log, dict(totals), message]),
+        )
 
     @api.model
     def _job_import_offer_pages(self, instance, log):

@@ -100,6 +100,12 @@ class MiraklListing(models.Model):
     import_hash = fields.Char(
         readonly=True, copy=False, help="Fingerprint of the values last imported from Mirakl."
     )
+    references_missing = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Imported without its product references (Mirakl's offer export has none): they "
+        "are read from the offer list (OF21) when the listing needs them to find its product.",
+    )
 
     # Stock and price exports (issue 5): what Mirakl accepted last, what is on its way.
     own_stock_buffer = fields.Boolean(
@@ -217,6 +223,10 @@ class MiraklListing(models.Model):
                 result["failures"].append((offer_id, str(error)))
                 continue
             values["import_hash"] = listing_mapping.values_hash(values)
+            # Not fingerprinted. A new listing imported without references waits for them
+            # (OF21); one that got them keeps them until a payload brings references again.
+            if "product_references" in listing_mapping.present_fields(offer):
+                values["references_missing"] = False
             values_by_offer[values["offer_id"]] = values
         existing = {
             listing.offer_id: listing
@@ -232,7 +242,9 @@ class MiraklListing(models.Model):
                 if values["deleted"]:
                     result["skipped"] += 1  # deleted before Odoo ever saw it
                 else:
-                    to_create.append({**values, "instance_id": instance.id})
+                    to_create.append(
+                        {"references_missing": True, **values, "instance_id": instance.id}
+                    )
             elif listing.import_hash != values["import_hash"]:
                 to_write.append((listing, values))
             else:
@@ -324,6 +336,62 @@ class MiraklListing(models.Model):
             found = [product for product in found if product.company_id] or found
             matches[key] = found[0].id if len(found) == 1 else False
         return matches
+
+    @api.model
+    def _mirakl_references_missing_domain(self, instance):
+        """Listings that wait for their product references to find their product: active,
+        linked automatically, imported without references (OF54 has none) and without any
+        barcode yet; and without product, unless the barcode is tried before the SKU (a link
+        by SKU is then only the fallback)."""
+        domain = [
+            ("instance_id", "=", instance.id),
+            ("active", "=", True),
+            ("link_mode", "=", "auto"),
+            ("references_missing", "=", True),
+            *[(field, "=", False) for field in listing_mapping.BARCODE_FIELDS],
+        ]
+        if instance.listing_match_order != "barcode_then_sku":
+            domain.append(("product_id", "=", False))
+        return domain
+
+    @api.model
+    def _mirakl_enrich_references(self, instance, offers):
+        """Complete, from one page of OF21 ``offers`` (raw dicts), the listings of those offers
+        that wait for their references (see ``_mirakl_references_missing_domain``):
+        references, and the title when the listing has none, then match their products again.
+
+        One query reads the page's listings, one per matching step finds their products, and
+        the writes are flushed together. Returns ``(enriched, relinked)`` counts.
+        """
+        offers_by_id = {str(listing_mapping.get(offer, "offer_id")): offer for offer in offers}
+        listings = self.search_fetch(
+            [
+                *self._mirakl_references_missing_domain(instance),
+                ("offer_id", "in", list(offers_by_id)),
+            ],
+            ["offer_id", "title", "shop_sku", "product_id", *listing_mapping.BARCODE_FIELDS],
+        )
+        for listing in listings:
+            offer = offers_by_id[listing.offer_id]
+            references = listing_mapping.get(offer, "product_references")
+            values = listing_mapping.reference_values(
+                references if isinstance(references, list) else []
+            )
+            values["references_missing"] = False
+            title = listing_mapping.get(offer, "product_title")
+            if title and isinstance(title, str) and not listing.title:
+                values["title"] = title
+            listing.write(values)
+        product_ids = self._mirakl_find_products(
+            instance, [listing._mirakl_match_values() for listing in listings]
+        )
+        relinked = 0
+        for listing, product_id in zip(listings, product_ids, strict=True):
+            if product_id != listing.product_id.id:
+                listing.write({"product_id": product_id, "link_mode": "auto"})
+                relinked += 1
+        self.env.flush_all()
+        return len(listings), relinked
 
     @api.model
     def _mirakl_archive_missing(self, instance, offer_ids):

@@ -61,12 +61,17 @@ class TestListingLink(MiraklCatalogCase):
 
     def test_barcode_then_sku(self):
         self.marketplace.listing_match_order = "barcode_then_sku"
+        since = len(self.simulator.requests)
         self.run_flow("listings", full=True)
+        # the export has no barcodes: those read from OF21 win over the SKU links made first
+        self.assertEqual(len(self.offer_list_requests(since)), 1)
         products = self.linked_products()
         self.assertEqual(products["SKU-E"], self.barcode_of_e)
         self.assertEqual(products["SKU-A"], self.by_sku, "the SKU still matches without barcode")
 
     def test_sku_only_and_barcode_only(self):
+        # references in the export: the SKU-matched listings have their barcodes too
+        self.simulator.offer_export_settings.product_fields = True
         self.marketplace.listing_match_order = "sku_only"
         self.run_flow("listings", full=True)
         products = self.linked_products()
@@ -99,6 +104,69 @@ class TestListingLink(MiraklCatalogCase):
         Product.create({"name": "Shared", "default_code": "SKU-D"})
         self.listing(5004).action_match_products()
         self.assertEqual(self.listing(5004).product_id, own)
+
+    # -- References from the offer list (OF21): Mirakl's export has none ----------------------
+
+    def offer_list_requests(self, since):
+        return [request for request in self.simulator.requests[since:] if request.op == "OF21"]
+
+    def test_barcode_link_reads_the_references_from_the_offer_list(self):
+        self.assertFalse(self.simulator.offer_export_settings.product_fields, "spec-strict OF54")
+        since = len(self.simulator.requests)
+        self.run_flow("listings", full=True)
+        (request,) = self.offer_list_requests(since)  # one sweep, one page of 100
+        self.assertEqual(request.query["max"], ["100"])
+        self.assertEqual(request.query["offset"], ["0"])
+        products = self.linked_products()
+        self.assertEqual(products["SKU-B"], self.by_ean)
+        self.assertEqual(products["SKU-C"], self.by_upc)
+        self.assertRecordValues(
+            self.listing(5002),
+            [{"ean": SIMULATED_EAN, "title": "Product SKU-B", "references_missing": False}],
+        )
+        self.assertEqual(
+            self.listings().filtered("references_missing").mapped("shop_sku"),
+            ["SKU-A", "SKU-E"],
+            "listings matched by SKU do not need their references",
+        )
+        log = self.last_log("listings")
+        self.assertRecordValues(log, [{"state": "done", "created_count": 5, "failed_count": 0}])
+
+        # the references are known now: an unchanged import does not read the list again
+        since = len(self.simulator.requests)
+        with self.count_writes("mirakl.listing") as writes:
+            self.run_flow("listings", full=True)
+        self.assertFalse(self.offer_list_requests(since))
+        self.assertEqual(writes["mirakl.listing"], 0)
+
+    def test_offer_list_is_not_read_when_the_export_has_the_references(self):
+        self.simulator.offer_export_settings.product_fields = True
+        since = len(self.simulator.requests)
+        self.run_flow("listings", full=True)
+        self.assertFalse(self.offer_list_requests(since))
+        self.assertEqual(self.linked_products()["SKU-B"], self.by_ean)
+        self.assertEqual(self.listing(5002).title, "Product SKU-B")
+
+    def test_offer_list_is_not_read_when_every_listing_is_matched(self):
+        self.shop.offers[:] = [make_offer(5001, "SKU-A"), make_offer(5005, "SKU-E")]
+        since = len(self.simulator.requests)
+        self.run_flow("listings", full=True)
+        self.assertFalse(self.offer_list_requests(since))
+        self.assertEqual(self.linked_products(), {"SKU-A": self.by_sku, "SKU-E": self.sku_of_e})
+
+    def test_offer_list_failure_is_logged_with_a_retry(self):
+        self.simulator.inject_fault(op="OF21", status=400, times=1)
+        self.run_flow("listings", full=True)
+        self.assertEqual(len(self.listings()), 5, "the export's listings are kept")
+        self.assertFalse(self.listing(5002).product_id)
+        log = self.last_log("listings")
+        self.assertRecordValues(log, [{"state": "partial", "failed_count": 1}])
+        self.assertIn("OF21", log.line_ids.message)
+        self.assertTrue(log.line_ids.can_retry)
+
+        log.line_ids.action_retry()
+        self.assertEqual(self.listing(5002).product_id, self.by_ean)
+        self.assertEqual(log.line_ids.state, "retried")
 
     # -- Unmatched listings and links by hand --------------------------------------------------
 

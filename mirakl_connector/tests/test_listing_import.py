@@ -56,7 +56,11 @@ class TestListingImport(MiraklCatalogCase):
     # -- Full import ---------------------------------------------------------------------------
 
     def test_full_import_creates_the_listings(self):
+        since = len(self.simulator.requests)
         self.run_flow("listings")
+        ops = [request.op for request in self.simulator.requests[since:]]
+        # the export has no title nor references: one OF21 sweep reads them
+        self.assertEqual(ops.count("OF21"), 1)
         self.assertEqual(
             self.export_requests(),
             [
@@ -101,8 +105,9 @@ class TestListingImport(MiraklCatalogCase):
         )
         self.assertEqual(sorted(tent.channel_ids.mapped("code")), ["APP", "WEB_FR"])
         self.assertTrue(tent.mirakl_update_date)
+        # Mirakl's export does not say why an offer is inactive (OF21 does)
         self.assertRecordValues(
-            self.listing(6002), [{"mirakl_active": False, "inactivity_reasons": "ZERO_QUANTITY"}]
+            self.listing(6002), [{"mirakl_active": False, "inactivity_reasons": False}]
         )
         log = self.last_log("listings")
         self.assertRecordValues(
@@ -112,6 +117,19 @@ class TestListingImport(MiraklCatalogCase):
         self.assertRecordValues(export, [{"state": "done", "full": True}])
         self.assertEqual(self.marketplace.listing_sync_date, export.request_date)
         self.assertFalse(export.chunk_ids.offer_ids, "the offer ids are dropped once used")
+
+    def test_export_with_the_product_fields_keeps_them(self):
+        self.simulator.offer_export_settings.product_fields = True
+        since = len(self.simulator.requests)
+        self.run_flow("listings")
+        self.assertNotIn("OF21", [request.op for request in self.simulator.requests[since:]])
+        self.assertRecordValues(
+            self.listing(6001) | self.listing(6002),
+            [
+                {"title": "Dome Tent", "ean": "3123456789012", "inactivity_reasons": False},
+                {"title": "Product STOVE-1", "ean": False, "inactivity_reasons": "ZERO_QUANTITY"},
+            ],
+        )
 
     def test_second_unchanged_import_writes_nothing(self):
         self.run_flow("listings")
@@ -159,11 +177,15 @@ class TestListingImport(MiraklCatalogCase):
         self.assertNotIn("include_inactive_offers", request)
         self.assertRecordValues(
             self.listing(6003),
-            [{"quantity": 0, "mirakl_active": False, "inactivity_reasons": "ZERO_QUANTITY"}],
+            [{"quantity": 0, "mirakl_active": False, "inactivity_reasons": False}],
         )
         self.assertRecordValues(self.listing(6002), [{"active": False, "deleted": True}])
         self.assertTrue(self.listing(6004))
-        self.assertEqual(writes["mirakl.listing"], 2, "the changed and the deleted offer only")
+        self.assertEqual(
+            writes["mirakl.listing"],
+            3,
+            "the changed and the deleted offer, and the OF21 references of the new one",
+        )
         self.assertRecordValues(
             self.last_log("listings"), [{"state": "done", "created_count": 1, "updated_count": 2}]
         )

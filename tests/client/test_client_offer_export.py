@@ -53,14 +53,22 @@ def test_full_export_of_active_offers_only(client, fresh_demo_sim):
     assert all(offer.active for offer in offers)
 
 
+def test_exported_product_references_when_the_export_has_them(client, fresh_demo_sim):
+    fresh_demo_sim.offer_export_settings.product_fields = True
+    stored = fresh_demo_sim.shop(2001).offers[7]
+    offer = next(o for o in _export(client) if o.offer_id == stored["offer_id"])
+    assert [(r.reference_type, r.reference) for r in offer.product_references] == [
+        (r["reference_type"], r["reference"]) for r in stored["product_references"]
+    ]
+
+
 def test_exported_offer_is_typed(client, fresh_demo_sim):
     stored = fresh_demo_sim.shop(2001).offers[7]
     offer = next(o for o in _export(client) if o.offer_id == stored["offer_id"])
     assert offer.shop_sku == stored["shop_sku"]
     assert offer.product_sku == stored["product_sku"]
-    assert [(r.reference_type, r.reference) for r in offer.product_references] == [
-        (r["reference_type"], r["reference"]) for r in stored["product_references"]
-    ]
+    # spec-strict OF54: no product references (OF21 has them)
+    assert "product_references" not in offer.model_fields_set
     origin = stored["applicable_pricing"]["unit_origin_price"]
     assert offer.default_price.origin_price == Decimal(str(origin))  # exact, never a float
     assert offer.default_price.discount_price == Decimal(str(stored["price"]))
@@ -89,6 +97,7 @@ def test_differential_export(client, fresh_demo_sim):
 
 def test_differential_export_sees_changes(client, fresh_demo_sim):
     sim = fresh_demo_sim
+    sim.offer_export_settings.product_fields = True  # inactivity_reasons (not in the spec)
     sim.clock.freeze(datetime(2026, 1, 5, 10, 0, tzinfo=UTC))
     since = sim.clock.now()
     sim.clock.advance(minutes=5)

@@ -46,14 +46,15 @@ class ExportSettings:
     ``fail_next``: ``{"code", "detail"}`` the next export reports as FAILED (consumed by it).
     ``file_base_url``: base of the chunk URLs; None = the host the client called.
     ``product_fields``: add product_references / product_title / inactivity_reasons, which the
-    spec's OF54 schema lacks.
+    spec's OF54 schema lacks. Off by default (spec-strict, like Mirakl): the connector reads
+    them from OF21; tests that want them in the export switch it on.
     """
 
     pending_polls: int = 1
     pending_seconds: float = None
     fail_next: dict = None
     file_base_url: str = None
-    product_fields: bool = True
+    product_fields: bool = False
 
 
 @dataclass

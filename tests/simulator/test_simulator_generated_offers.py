@@ -84,6 +84,7 @@ def test_generated_catalogue_memory_is_flat():
 
 
 def test_large_export_is_served_chunk_by_chunk(sim, run_export, chunk):
+    sim.offer_export_settings.product_fields = True
     catalogue = sim.add_generated_offers(2001, count=200_000, seed=3)
     started = time.perf_counter()
     status = run_export(sim, {"export_type": "application/json", "items_per_chunk": 100})

@@ -75,7 +75,8 @@ def test_full_export_serves_active_offers_in_chunks(demo_sim, export, download):
     assert {o["shop_id"] for o in offers} == {2001}
 
 
-def test_full_export_with_inactive_offers(demo_sim, export, download):
+def test_full_export_with_inactive_offers(demo_sim, export, download, monkeypatch):
+    monkeypatch.setattr(demo_sim.offer_export_settings, "product_fields", True)
     body = {"export_type": "application/json", "include_inactive_offers": True}
     offers = _json_offers(export(demo_sim, body), download)
     shop = demo_sim.shop(2001)
@@ -88,7 +89,8 @@ def test_full_export_with_inactive_offers(demo_sim, export, download):
     assert not any(offer["deleted"] for offer in offers)
 
 
-def test_exported_offer_fields(demo_sim, export, download, openapi):
+def test_exported_offer_fields(demo_sim, export, download, openapi, monkeypatch):
+    monkeypatch.setattr(demo_sim.offer_export_settings, "product_fields", True)
     body = {"export_type": "application/json", "include_inactive_offers": True}
     offers = {o["offer_id"]: o for o in _json_offers(export(demo_sim, body), download)}
     stored = demo_sim.shop(2001).offers[7]  # discounted (index % 7 == 0), WEB_DE price maybe
@@ -116,6 +118,7 @@ def test_differential_export_reports_changes_deletions_and_inactive(
     fresh_demo_sim, export, download
 ):
     sim = fresh_demo_sim
+    sim.offer_export_settings.product_fields = True  # inactivity_reasons (not in the spec)
     shop = sim.shop(2001)
     since = DEMO_EPOCH - timedelta(days=3)
     body = {"export_type": "application/json", "last_request_date": format_datetime(since)}
@@ -277,9 +280,10 @@ def test_include_fields_in_json(demo_sim, export, download):
     assert offers and all(set(offer) == {"offer_id", "deleted"} for offer in offers)
 
 
-def test_product_fields_can_be_switched_off(fresh_demo_sim, export, download):
-    """The spec's OF54 schema has no product references: tests can serve that strict shape."""
-    fresh_demo_sim.offer_export_settings.product_fields = False
+def test_export_is_spec_strict_by_default(fresh_demo_sim, export, download):
+    """The spec's OF54 schema has no product references: the simulator serves that strict shape
+    unless a test switches ``product_fields`` on."""
+    assert fresh_demo_sim.offer_export_settings.product_fields is False
     offers = _json_offers(export(fresh_demo_sim, {"export_type": "application/json"}), download)
     assert offers
     for offer in offers:
