@@ -1,6 +1,5 @@
 # Copyright 2025 mirakl_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import base64
 import tempfile
 from contextlib import contextmanager
 from datetime import timedelta
@@ -10,6 +9,7 @@ from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ..mirakl import errors
 from .mirakl_file_import import TRACKING_CALLS
 
 # A job uploading a file does not sleep on a 429: it is postponed by Retry-After instead.
@@ -20,6 +20,9 @@ POLL_DELAYS = {"STO01": 30, "PRI01": 60, "OF01": 60}
 FULL_EXPORT_INTERVAL = timedelta(days=1)
 # Rejected rows also written on the sync log, one line each; all of them go on the listings.
 MAX_LOGGED_ROWS = 100
+# An import still unfinished after this long no longer holds its listings back: the next
+# export sends them again.
+PENDING_TIMEOUT = timedelta(hours=6)
 
 
 class MiraklFileExport(models.AbstractModel):
@@ -56,7 +59,12 @@ class MiraklFileExport(models.AbstractModel):
             status_call, report_call = TRACKING_CALLS[file_import.operation]
             self._check_call_limit(instance, status_call)
             client = instance._get_client()
-            status = file_import._fetch_status(client)
+            try:
+                status = file_import._fetch_status(client)
+            except errors.MiraklError as error:
+                if error.retryable:
+                    raise
+                return self._import_failed(file_import, log, error.message)
             if not status.is_final:
                 raise RetryableJobError(
                     f"Mirakl import {file_import.import_ref} is {status.status}",
@@ -64,7 +72,9 @@ class MiraklFileExport(models.AbstractModel):
                     ignore_retry=True,
                 )
             if status.status == "FAILED":
-                return self._import_failed(file_import, log, status)
+                return self._import_failed(
+                    file_import, log, getattr(status, "reason_status", None) or status.status
+                )
             rejected = []
             if status.has_error_report:
                 self._check_call_limit(instance, report_call)
@@ -121,7 +131,7 @@ class MiraklFileExport(models.AbstractModel):
                      FROM mirakl_listing l
                 LEFT JOIN mirakl_file_import fi
                        ON fi.id = %(import_column)s AND fi.state = 'pending'
-                          AND %(pending_key)s IS NOT NULL
+                          AND fi.create_date > %(since)s AND %(pending_key)s IS NOT NULL
                     WHERE l.instance_id = %(instance)s AND l.active
                           AND l.product_id IS NOT NULL AND l.shop_sku IS NOT NULL
                           AND l.deleted IS NOT TRUE
@@ -131,6 +141,7 @@ class MiraklFileExport(models.AbstractModel):
                 key=names["key"],
                 instance=instance.id,
                 import_column=names["import"],
+                since=fields.Datetime.now() - PENDING_TIMEOUT,
             )
         )
         return self.env.cr.fetchall()
@@ -176,7 +187,7 @@ class MiraklFileExport(models.AbstractModel):
             .create(
                 {
                     "name": f"{operation}-{import_ref}.csv",
-                    "datas": base64.b64encode(content),
+                    "raw": content,
                     "mimetype": "text/csv",
                     "res_model": file_import._name,
                     "res_id": file_import.id,
@@ -258,8 +269,7 @@ class MiraklFileExport(models.AbstractModel):
         )
 
     @api.model
-    def _import_failed(self, file_import, log, status):
-        reason = getattr(status, "reason_status", None) or status.status
+    def _import_failed(self, file_import, log, reason):
         message = self.env._(
             "Mirakl could not import file %(ref)s: %(reason)s. The next export sends its "
             "listings again.",

@@ -7,8 +7,12 @@ from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ..mapping import order as order_mapping
 from ..mirakl import errors
 from .stock_picking import SENDABLE_STATES
+
+# Orders that no delivery can ship any more: shipped already (elsewhere), refused, cancelled.
+CLOSED_STATES = (*order_mapping.SHIPPED_STATES, "REFUSED", "CANCELED")
 
 
 class MiraklFlowShipments(models.AbstractModel):
@@ -77,22 +81,7 @@ class MiraklFlowShipments(models.AbstractModel):
         instance, picking = instance.sudo(), picking.sudo()  # for the Marketplace
         with self._sync_log(instance) as log:
             self._lock(picking)
-            order = picking.mirakl_order_id
-            if picking.mirakl_shipment_state not in SENDABLE_STATES or order.sync_stopped:
-                log._finish(skipped=1)
-                return False
-            if order.mirakl_state != "SHIPPING":
-                picking.mirakl_shipment_state = "waiting"
-                log._finish(
-                    skipped=1,
-                    message=self.env._(
-                        "Order %(order)s is %(state)s on Mirakl, not to ship yet: delivery "
-                        "%(picking)s is sent once it is.",
-                        order=order.mirakl_order_id,
-                        state=order.mirakl_state,
-                        picking=picking.name,
-                    ),
-                )
+            if not self._ready_to_ship(log, picking):
                 return False
             try:
                 if instance.multi_shipment:
@@ -116,6 +105,38 @@ class MiraklFlowShipments(models.AbstractModel):
             )
             log._finish(processed=1, updated=1)
             return True
+
+    @api.model
+    def _ready_to_ship(self, log, picking):
+        """Whether Mirakl may ship ``picking`` now; otherwise the log and the delivery say
+        why: sent already, order not to ship yet (it waits), or no longer shippable."""
+        order = picking.mirakl_order_id
+        if picking.mirakl_shipment_state not in SENDABLE_STATES or order.sync_stopped:
+            log._finish(skipped=1)
+            return False
+        if order.mirakl_state in CLOSED_STATES:
+            message = self.env._(
+                "Order %(order)s is %(state)s on Mirakl: it cannot ship any more.",
+                order=order.mirakl_order_id,
+                state=order.mirakl_state,
+            )
+            self._picking_failed(log, picking, message, "_job_send_picking")
+            log._finish(processed=1, failed=1)
+            return False
+        if order.mirakl_state != "SHIPPING":
+            picking.mirakl_shipment_state = "waiting"
+            log._finish(
+                skipped=1,
+                message=self.env._(
+                    "Order %(order)s is %(state)s on Mirakl, not to ship yet: delivery "
+                    "%(picking)s is sent once it is.",
+                    order=order.mirakl_order_id,
+                    state=order.mirakl_state,
+                    picking=picking.name,
+                ),
+            )
+            return False
+        return True
 
     def _job_update_tracking(self, instance, picking):
         """Send the new carrier or tracking number of a delivery already shipped."""

@@ -350,6 +350,14 @@ class TestShipmentExport(MiraklOrderCase):
         self.assertEqual(len(self.sent("ST01")), 1)
         self.assertEqual(picking.mirakl_shipment_state, "sent")
 
+    def test_order_shipped_meanwhile_is_not_shipped_again(self):
+        picking = self.imported()
+        self.order.mirakl_state = "SHIPPED"  # shipped from the operator's back office
+        self.send(self.deliver(picking))
+        self.assertFalse(self.simulator.requests)
+        self.assertEqual(picking.mirakl_shipment_state, "error")
+        self.assertIn("cannot ship any more", picking.mirakl_shipment_error)
+
     def test_deliveries_shipped_outside_odoo_are_not_sent(self):
         picking = self.imported()
         self.simulator.set_order_state(self.sim_order.order_id, "SHIPPED")
