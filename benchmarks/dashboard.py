@@ -22,17 +22,12 @@ the standard PG* variables.
 """
 
 import argparse
-import os
 import statistics
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-ODOO_SRC = Path(
-    os.environ.get("ODOO_SRC")
-    or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mirakl_connector/odoo-18.0"
-)
+import _harness as harness
+
 PERIODS = ("today", "30d", "year")
 STATES = [
     "CLOSED",
@@ -84,46 +79,9 @@ SELECT r.instance_id, %(company)s, r.currency_id, 'BENCH-' || r.g, r.state, r.cr
 """
 
 
-def _setup_odoo(args):
-    import odoo
-    from odoo.tools import config
-
-    config.parse_config(
-        [
-            f"--addons-path={args.addons_path}",
-            f"--database={args.db}",
-            "--without-demo=all",
-            f"--log-level={args.log_level}",
-            "--max-cron-threads=0",
-        ]
-    )
-    odoo.service.server.load_server_wide_modules()
-    return odoo
-
-
-def _create_database(db):
-    from odoo.modules.registry import Registry
-    from odoo.service import db as db_service
-    from odoo.tools import config
-
-    if db_service.exp_db_exist(db):
-        db_service.exp_drop(db)
-    db_service._create_empty_database(db)
-    config["init"] = {"mirakl_connector": 1}
-    registry = Registry.new(db, update_module=True)
-    config["init"] = {}
-    return registry
-
-
-def _env(registry, uid=None):
-    from odoo import SUPERUSER_ID, api
-
-    return api.Environment(registry.cursor(), uid or SUPERUSER_ID, {})
-
-
 def _prepare(registry):
     """Company in USD, EUR daily rates, two Marketplaces, a user; listings, logs and jobs."""
-    env = _env(registry)
+    env = harness.env(registry)
     with env.cr:
         company = env.company
         usd, eur = env.ref("base.USD"), env.ref("base.EUR")
@@ -203,7 +161,7 @@ def _prepare(registry):
 
 def _add_orders(registry, setup, first, last):
     """Orders ``first``..``last`` (and their sale orders), in one statement; then ANALYZE."""
-    env = _env(registry)
+    env = harness.env(registry)
     with env.cr:
         started = time.perf_counter()
         env.cr.execute(
@@ -227,16 +185,13 @@ def _add_orders(registry, setup, first, last):
 
 def _measure(registry, user_id, period, calls):
     """Queries of one call, and the median seconds of ``calls`` calls."""
-    from odoo import sql_db
-
-    env = _env(registry, user_id)
+    env = harness.env(registry, user_id)
     with env.cr:
         dashboard = env["mirakl.dashboard"]
         dashboard.get_dashboard_data(period=period)  # warm-up: registry and ormcache
         env.invalidate_all()
-        queries = sql_db.sql_counter
-        dashboard.get_dashboard_data(period=period)
-        queries = sql_db.sql_counter - queries
+        with harness.measure() as counted:
+            dashboard.get_dashboard_data(period=period)
         durations = []
         for _call in range(calls):
             env.invalidate_all()
@@ -244,25 +199,18 @@ def _measure(registry, user_id, period, calls):
             data = dashboard.get_dashboard_data(period=period)
             durations.append(time.perf_counter() - started)
         env.cr.rollback()
-    return queries, statistics.median(durations), data["kpis"]["orders"]["value"]
+    return counted.queries, statistics.median(durations), data["kpis"]["orders"]["value"]
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,100000", help="order counts, comma-separated")
     parser.add_argument("--calls", type=int, default=9, help="timed calls per measure")
-    parser.add_argument("--db", default="mirakl_benchmark_dashboard")
-    parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
-    parser.add_argument("--addons-path", default=f"{REPO},{ODOO_SRC / 'addons'}")
-    parser.add_argument("--log-level", default="warn")
-    args = parser.parse_args(argv)
+    args = harness.parse_args(parser, argv, db="mirakl_benchmark_dashboard")
     sizes = sorted(int(size) for size in args.sizes.split(","))
 
-    odoo = _setup_odoo(args)
     results = []
-    try:
-        print(f"Creating database {args.db} with mirakl_connector...", flush=True)
-        registry = _create_database(args.db)
+    with harness.database(args) as registry:
         setup = _prepare(registry)
         count = 0
         for size in sizes:
@@ -274,12 +222,6 @@ def main(argv=None):
                 results.append(
                     (count, period, *_measure(registry, setup["user"], period, args.calls))
                 )
-    finally:
-        if not args.keep_db:
-            from odoo.service import db as db_service
-
-            odoo.modules.registry.Registry.delete(args.db)
-            db_service.exp_drop(args.db)
     print()
     print(f"Dashboard data call, as a Mirakl user (median of {args.calls} calls)")
     print(

@@ -18,25 +18,14 @@ used by scripts/), PostgreSQL through the standard PG* variables.
 """
 
 import argparse
-import multiprocessing
-import os
-import resource
 import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-ODOO_SRC = Path(
-    os.environ.get("ODOO_SRC")
-    or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mirakl_connector/odoo-18.0"
-)
-API_KEY = "benchmark-key"
+import _harness as harness
+
 FIRST_SHOP_ID = 3001
 CHANNELS = ["WEB_FR", "WEB_DE", "WEB_BE", "APP"]
 PRODUCT_RATIO = 10  # one offer in PRODUCT_RATIO has a matching product
-
-
-# -- simulator (child process) -----------------------------------------------------------------
 
 
 def _catalogue_args(sizes):
@@ -44,9 +33,8 @@ def _catalogue_args(sizes):
     return [(FIRST_SHOP_ID + i, size, 1000 + i) for i, size in enumerate(sizes)]
 
 
-def _serve(sizes, pipe):
-    """Run the simulator until the parent closes ``pipe``."""
-    sys.path.insert(0, str(REPO / "tests"))
+def _simulator(sizes):
+    """One shop per size with its generated offers, behind one key (child process)."""
     from mirakl_simulator import OperatorSimulator, demo
 
     sim = OperatorSimulator()
@@ -54,63 +42,21 @@ def _serve(sizes, pipe):
     for shop_id, size, seed in _catalogue_args(sizes):
         sim.add_shop(shop_id, f"Benchmark shop {size}", channels=CHANNELS)
         sim.add_generated_offers(shop_id, size, seed=seed, sku_prefix=f"B{size}")
-    sim.add_api_key(API_KEY, [shop_id for shop_id, _size, _seed in _catalogue_args(sizes)])
+    sim.add_api_key(harness.API_KEY, [shop_id for shop_id, _size, _seed in _catalogue_args(sizes)])
     sim.offer_export_settings.pending_polls = 0
-    sim.start(host="127.0.0.1", port=0)
-    pipe.send(sim.url)
-    try:
-        pipe.recv()
-    except EOFError:
-        pass
-    sim.stop()
+    return sim
 
 
-# -- Odoo (this process) -----------------------------------------------------------------------
-
-
-def _setup_odoo(args):
-    import odoo
-    from odoo.tools import config
-
-    config.parse_config(
-        [
-            f"--addons-path={args.addons_path}",
-            f"--database={args.db}",
-            "--without-demo=all",
-            f"--log-level={args.log_level}",
-            "--max-cron-threads=0",
-        ]
-    )
-    odoo.service.server.load_server_wide_modules()
-    return odoo
-
-
-def _create_database(odoo, db):
-    from odoo.modules.registry import Registry
-    from odoo.service import db as db_service
-    from odoo.tools import config
-
-    if db_service.exp_db_exist(db):
-        db_service.exp_drop(db)
-    db_service._create_empty_database(db)
-    config["init"] = {"mirakl_connector": 1}
-    registry = Registry.new(db, update_module=True)
-    config["init"] = {}
-    return registry
-
-
-def _run_jobs(odoo, registry, durations=None):
+def _run_jobs(registry, durations=None):
     """Run the queued jobs until none is left: one transaction per job, dependents after.
 
     ``durations`` (a dict) receives the seconds spent per job method.
     """
-    from odoo import SUPERUSER_ID, api
-
     from odoo.addons.queue_job.job import Job
 
     while True:
-        with registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        env = harness.env(registry)
+        with env.cr:
             record = env["queue.job"].search(
                 [("state", "in", ("pending", "enqueued"))], order="id", limit=1
             )
@@ -126,30 +72,23 @@ def _run_jobs(odoo, registry, durations=None):
             job.store()
             env.flush_all()
             job.enqueue_waiting()
-            cr.commit()
+            env.cr.commit()
             if durations is not None:
                 name = job.method_name
                 durations[name] = durations.get(name, 0.0) + time.perf_counter() - started
 
 
-def _env(registry):
-    from odoo import SUPERUSER_ID, api
-
-    cr = registry.cursor()
-    return api.Environment(cr, SUPERUSER_ID, {})
-
-
-def _prepare(odoo, registry, url, sizes):
+def _prepare(registry, url, sizes):
     """One Marketplace per size (plus one for the baselines), master data, products."""
-    sys.path.insert(0, str(REPO / "tests"))
+    harness.import_simulator()
     from mirakl_simulator.generated_offers import GeneratedOffers
 
-    env = _env(registry)
+    env = harness.env(registry)
     with env.cr:
         env.ref("base.EUR").active = True
         marketplaces = {}
         for shop_id, size, seed in _catalogue_args(sizes):
-            vals = {"operator_url": url, "api_key": API_KEY, "shop_id": str(shop_id)}
+            vals = {"operator_url": url, "api_key": harness.API_KEY, "shop_id": str(shop_id)}
             marketplaces[size] = (
                 env["mirakl.instance"].create({**vals, "name": f"Benchmark {size}"}).id,
                 env["mirakl.instance"].create({**vals, "name": f"Baseline {size}"}).id,
@@ -171,17 +110,15 @@ def _prepare(odoo, registry, url, sizes):
         for marketplace_id, _baseline_id in marketplaces.values():
             env["mirakl.instance"].browse(marketplace_id)._run_flow("master_data", force=True)
         env.cr.commit()
-    _run_jobs(odoo, registry)
+    _run_jobs(registry)
     return marketplaces
 
 
-def _import(odoo, registry, marketplace_id):
+def _import(registry, marketplace_id):
     """Run a full listing import; return (seconds, queries, listings written, seconds by job)."""
     from unittest.mock import patch
 
-    from odoo import sql_db
-
-    env = _env(registry)
+    env = harness.env(registry)
     with env.cr:
         env["mirakl.call.limit"].search([]).unlink()  # the full export is allowed once a day
         env["mirakl.instance"].browse(marketplace_id)._run_flow("listings", full=True)
@@ -193,18 +130,15 @@ def _import(odoo, registry, marketplace_id):
         written.append(len(records))
         return _write(records, vals)
 
-    queries = sql_db.sql_counter
     durations = {}
-    started = time.perf_counter()
-    with patch.object(listing_class, "write", counting_write):
-        _run_jobs(odoo, registry, durations)
-    seconds = time.perf_counter() - started
-    return seconds, sql_db.sql_counter - queries, sum(written), durations
+    with harness.measure() as run, patch.object(listing_class, "write", counting_write):
+        _run_jobs(registry, durations)
+    return run.seconds, run.queries, sum(written), durations
 
 
 def _baseline(registry, marketplace_id, baseline_id):
     """Seconds of one create() of the imported listings' values, rolled back after."""
-    env = _env(registry)
+    env = harness.env(registry)
     with env.cr:
         Listing = env["mirakl.listing"].with_context(active_test=False)
         names = [
@@ -229,27 +163,8 @@ def _baseline(registry, marketplace_id, baseline_id):
     return seconds, len(vals_list)
 
 
-def _reset_peak_memory():
-    """Start measuring the peak RSS afresh (Linux: clear_refs 5 resets VmHWM)."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass  # then the peak covers the whole run so far: an upper bound
-
-
-def _peak_memory_mb():
-    """Peak resident memory since the last reset, in MB."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _count(registry, marketplace_id):
-    env = _env(registry)
+    env = harness.env(registry)
     with env.cr:
         return (
             env["mirakl.listing"]
@@ -258,21 +173,21 @@ def _count(registry, marketplace_id):
         )
 
 
-def _measure(odoo, registry, size, marketplace_id, baseline_id):
+def _measure(registry, size, marketplace_id, baseline_id):
     """Import, baseline and unchanged import of one size."""
     print(f"N = {size:,}: importing...", flush=True)
-    _reset_peak_memory()
-    seconds, queries, _written, durations = _import(odoo, registry, marketplace_id)
+    harness.reset_peak_memory()
+    seconds, queries, _written, durations = _import(registry, marketplace_id)
     result = {
         "size": size,
         "seconds": seconds,
         "queries": queries,
         "durations": durations,
-        "memory": _peak_memory_mb(),
+        "memory": harness.peak_memory_mb(),
         "count": _count(registry, marketplace_id),
     }
     result["baseline"], result["baseline_count"] = _baseline(registry, marketplace_id, baseline_id)
-    again, again_queries, written, _durations = _import(odoo, registry, marketplace_id)
+    again, again_queries, written, _durations = _import(registry, marketplace_id)
     result.update(again=again, again_queries=again_queries, written=written)
     return result
 
@@ -297,34 +212,13 @@ def _report(r):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000", help="offer counts, comma-separated")
-    parser.add_argument("--db", default="mirakl_benchmark_listings")
-    parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
-    parser.add_argument("--addons-path", default=f"{REPO},{ODOO_SRC / 'addons'}")
-    parser.add_argument("--log-level", default="warn")
-    args = parser.parse_args(argv)
+    args = harness.parse_args(parser, argv, db="mirakl_benchmark_listings")
     sizes = [int(size) for size in args.sizes.split(",")]
 
-    parent_end, child_end = multiprocessing.Pipe()
-    simulator = multiprocessing.get_context("fork").Process(
-        target=_serve, args=(sizes, child_end), daemon=True
-    )
-    simulator.start()
-    url = parent_end.recv()
-    odoo = _setup_odoo(args)
-    try:
-        print(f"Creating database {args.db} with mirakl_connector...", flush=True)
-        registry = _create_database(odoo, args.db)
+    with harness.simulator(_simulator, sizes) as url, harness.database(args) as registry:
         print("Preparing marketplaces, master data and products...", flush=True)
-        marketplaces = _prepare(odoo, registry, url, sizes)
-        results = [_measure(odoo, registry, size, *marketplaces[size]) for size in sizes]
-    finally:
-        parent_end.close()
-        simulator.join(timeout=10)
-        if not args.keep_db:
-            from odoo.service import db as db_service
-
-            odoo.modules.registry.Registry.delete(args.db)
-            db_service.exp_drop(args.db)
+        marketplaces = _prepare(registry, url, sizes)
+        results = [_measure(registry, size, *marketplaces[size]) for size in sizes]
     print()
     print("Listing import benchmark (Odoo in-process, simulator in a child process)")
     for result in results:

@@ -22,18 +22,11 @@ used by scripts/), PostgreSQL through the standard PG* variables.
 
 import argparse
 import math
-import multiprocessing
-import os
 import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-ODOO_SRC = Path(
-    os.environ.get("ODOO_SRC")
-    or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mirakl_connector/odoo-18.0"
-)
-API_KEY = "benchmark-key"
+import _harness as harness
+
 SHOP_ID = 4001
 OFFERS = 60
 PAGE = 100
@@ -55,72 +48,22 @@ def _offers():
     ]
 
 
-# -- simulator (child process) -----------------------------------------------------------------
-
-
-def _serve(count, pipe):
-    """Run the simulator until the parent closes ``pipe``."""
-    sys.path.insert(0, str(REPO / "tests"))
+def _simulator(count):
+    """A shop of ``count`` SHIPPING orders of 3 lines, taxes excluded (child process)."""
     from mirakl_simulator import OperatorSimulator
 
     sim = OperatorSimulator()
     sim.platform_configuration["features"]["order_tax_mode"] = "TAX_EXCLUDED"
     sim.add_shop(SHOP_ID, "Benchmark shop", currency_iso_code="EUR")
     sim.shop(SHOP_ID).offers[:] = _offers()
-    sim.add_api_key(API_KEY, [SHOP_ID])
+    sim.add_api_key(harness.API_KEY, [SHOP_ID])
     sim.add_generated_orders(SHOP_ID, count, lines_per_order=3, state="SHIPPING", seed=4)
-    sim.start(host="127.0.0.1", port=0)
-    pipe.send(sim.url)
-    try:
-        pipe.recv()
-    except EOFError:
-        pass
-    sim.stop()
-
-
-# -- Odoo (this process) -----------------------------------------------------------------------
-
-
-def _setup_odoo(args):
-    import odoo
-    from odoo.tools import config
-
-    config.parse_config(
-        [
-            f"--addons-path={args.addons_path}",
-            f"--database={args.db}",
-            "--without-demo=all",
-            f"--log-level={args.log_level}",
-            "--max-cron-threads=0",
-        ]
-    )
-    odoo.service.server.load_server_wide_modules()
-    return odoo
-
-
-def _create_database(db):
-    from odoo.modules.registry import Registry
-    from odoo.service import db as db_service
-    from odoo.tools import config
-
-    if db_service.exp_db_exist(db):
-        db_service.exp_drop(db)
-    db_service._create_empty_database(db)
-    config["init"] = {"mirakl_connector": 1}
-    registry = Registry.new(db, update_module=True)
-    config["init"] = {}
-    return registry
-
-
-def _env(registry, context=None):
-    from odoo import SUPERUSER_ID, api
-
-    return api.Environment(registry.cursor(), SUPERUSER_ID, context or {})
+    return sim
 
 
 def _prepare(registry, url):
     """The Marketplace, its tax mapping and default carrier, and the offers' products."""
-    env = _env(registry)
+    env = harness.env(registry)
     with env.cr:
         env.ref("base.EUR").active = True
         company = env.company
@@ -155,7 +98,7 @@ def _prepare(registry, url):
             {
                 "name": "Benchmark",
                 "operator_url": url,
-                "api_key": API_KEY,
+                "api_key": harness.API_KEY,
                 "shop_id": str(SHOP_ID),
                 "connection_state": "ok",
                 "order_tax_mode": "TAX_EXCLUDED",
@@ -192,7 +135,7 @@ def _count_calls(registry):
 
 def _fetch(registry, instance_id):
     """The incremental import's fetch job, as the job runner runs it (one transaction)."""
-    env = _env(registry)
+    env = harness.env(registry)
     with env.cr:
         env["mirakl.flow.orders"]._job_fetch_updates(env["mirakl.instance"].browse(instance_id))
         env.cr.commit()
@@ -202,7 +145,7 @@ def _process_batch(registry, instance_id):
     """The per-order job body on pages of stored orders, one transaction per page; the
     queued per-order jobs are then marked done."""
     while True:
-        env = _env(registry)
+        env = harness.env(registry)
         with env.cr:
             orders = env["mirakl.order"].search(
                 [("instance_id", "=", instance_id), ("import_state", "=", "pending")],
@@ -223,14 +166,14 @@ def _process_jobs(registry):
     from odoo.addons.queue_job.job import Job
 
     while True:
-        env = _env(registry)
+        env = harness.env(registry)
         with env.cr:
             records = env["queue.job"].search([("state", "=", "pending")], order="id", limit=50)
             if not records:
                 return
             uuids = records.mapped("uuid")
         for uuid in uuids:
-            env = _env(registry)
+            env = harness.env(registry)
             with env.cr:
                 job = Job.load(env, uuid)
                 job.set_started()
@@ -241,22 +184,20 @@ def _process_jobs(registry):
 
 
 def _import(registry, instance_id, mode):
-    from odoo import sql_db
-
-    queries = sql_db.sql_counter
-    started = time.perf_counter()
-    _fetch(registry, instance_id)
-    fetched = time.perf_counter()
-    if mode == "batch":
-        _process_batch(registry, instance_id)
-    else:
-        _process_jobs(registry)
-    done = time.perf_counter()
-    return fetched - started, done - fetched, sql_db.sql_counter - queries
+    """Fetch, then process; returns (fetch seconds, processing seconds, SQL queries of both)."""
+    with harness.measure() as total:
+        with harness.measure() as fetch:
+            _fetch(registry, instance_id)
+        with harness.measure() as process:
+            if mode == "batch":
+                _process_batch(registry, instance_id)
+            else:
+                _process_jobs(registry)
+    return fetch.seconds, process.seconds, total.queries
 
 
 def _check(registry, instance_id, count):
-    env = _env(registry)
+    env = harness.env(registry)
     with env.cr:
         orders = env["mirakl.order"].search([("instance_id", "=", instance_id)])
         sales = orders.sale_order_id
@@ -275,7 +216,7 @@ def _check(registry, instance_id, count):
 def _baseline(registry, instance_id):
     """Create and confirm the same partners and sale orders with the ORM in batch; rolled
     back. Returns (partner and order creation seconds, confirmation seconds)."""
-    env = _env(registry)
+    env = harness.env(registry)
     with env.cr:
         sales = env["sale.order"].search([("mirakl_instance_id", "=", instance_id)], order="id")
         address = ["name", "street", "street2", "zip", "city", "state_id", "country_id", "phone"]
@@ -348,22 +289,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--mode", choices=("batch", "jobs"), default="batch")
-    parser.add_argument("--db", default="mirakl_benchmark_orders")
-    parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
-    parser.add_argument("--addons-path", default=f"{REPO},{ODOO_SRC / 'addons'}")
-    parser.add_argument("--log-level", default="warn")
-    args = parser.parse_args(argv)
+    args = harness.parse_args(parser, argv, db="mirakl_benchmark_orders")
 
-    parent_end, child_end = multiprocessing.Pipe()
-    simulator = multiprocessing.get_context("fork").Process(
-        target=_serve, args=(args.orders, child_end), daemon=True
-    )
-    simulator.start()
-    url = parent_end.recv()
-    odoo = _setup_odoo(args)
-    try:
-        print(f"Creating database {args.db} with mirakl_connector...", flush=True)
-        registry = _create_database(args.db)
+    with harness.simulator(_simulator, args.orders) as url, harness.database(args) as registry:
         instance_id = _prepare(registry, url)
         calls = _count_calls(registry)
         print(f"Importing {args.orders:,} orders ({args.mode})...", flush=True)
@@ -371,14 +299,6 @@ def main(argv=None):
         result = _check(registry, instance_id, args.orders)
         print("Baseline: the same partners and orders with the ORM in batch...", flush=True)
         create, confirm = _baseline(registry, instance_id)
-    finally:
-        parent_end.close()
-        simulator.join(timeout=10)
-        if not args.keep_db:
-            from odoo.service import db as db_service
-
-            odoo.modules.registry.Registry.delete(args.db)
-            db_service.exp_drop(args.db)
 
     total, baseline = fetch + process, create + confirm
     or11_budget = math.ceil(args.orders / 100) + 2

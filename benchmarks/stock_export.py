@@ -20,44 +20,26 @@ used by scripts/), PostgreSQL through the standard PG* variables.
 
 import argparse
 import json
-import multiprocessing
-import os
-import resource
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-ODOO_SRC = Path(
-    os.environ.get("ODOO_SRC")
-    or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mirakl_connector/odoo-18.0"
-)
-API_KEY = "benchmark-key"
+import _harness as harness
+
 SHOP_ID = 3001
 SKU_PREFIX = "BENCH"
 BATCH = 10000  # products created per transaction
 
 
-# -- simulator (child process) -----------------------------------------------------------------
-
-
-def _serve(count, pipe):
-    """Run the simulator until the parent closes ``pipe``."""
-    sys.path.insert(0, str(REPO / "tests"))
+def _simulator(count):
+    """A shop of ``count`` generated offers (child process)."""
     from mirakl_simulator import OperatorSimulator
 
     sim = OperatorSimulator()
     sim.add_shop(SHOP_ID, "Benchmark shop")
     sim.add_generated_offers(SHOP_ID, count, seed=5, sku_prefix=SKU_PREFIX)
-    sim.add_api_key(API_KEY, [SHOP_ID])
-    sim.start(host="127.0.0.1", port=0)
-    pipe.send(sim.url)
-    try:
-        pipe.recv()
-    except EOFError:
-        pass
-    sim.stop()
+    sim.add_api_key(harness.API_KEY, [SHOP_ID])
+    return sim
 
 
 def _uploads(url):
@@ -68,53 +50,13 @@ def _uploads(url):
     return sum(1 for request in requests if request["op"] == "STO01")
 
 
-# -- Odoo (this process) -----------------------------------------------------------------------
-
-
-def _setup_odoo(args):
-    import odoo
-    from odoo.tools import config
-
-    config.parse_config(
-        [
-            f"--addons-path={args.addons_path}",
-            f"--database={args.db}",
-            "--without-demo=all",
-            f"--log-level={args.log_level}",
-            "--max-cron-threads=0",
-        ]
-    )
-    odoo.service.server.load_server_wide_modules()
-    return odoo
-
-
-def _create_database(db):
-    from odoo.modules.registry import Registry
-    from odoo.service import db as db_service
-    from odoo.tools import config
-
-    if db_service.exp_db_exist(db):
-        db_service.exp_drop(db)
-    db_service._create_empty_database(db)
-    config["init"] = {"mirakl_connector": 1}
-    registry = Registry.new(db, update_module=True)
-    config["init"] = {}
-    return registry
-
-
-def _env(registry):
-    from odoo import SUPERUSER_ID, api
-
-    return api.Environment(registry.cursor(), SUPERUSER_ID, {})
-
-
 def _prepare(registry, url, sizes):
     """Products with stock, and one Marketplace per size with its listings; returns
     ``{size: marketplace id}``."""
     from odoo.tools import SQL
 
     count = max(sizes)
-    env = _env(registry)
+    env = harness.env(registry)
     with env.cr:
         warehouse = env["stock.warehouse"].search([], limit=1)
         for start in range(0, count, BATCH):
@@ -153,7 +95,7 @@ def _prepare(registry, url, sizes):
                 {
                     "name": f"Benchmark {size}",
                     "operator_url": url,
-                    "api_key": API_KEY,
+                    "api_key": harness.API_KEY,
                     "shop_id": str(SHOP_ID),
                     "warehouse_id": warehouse.id,
                     "stock_buffer": 1,
@@ -184,28 +126,9 @@ def _prepare(registry, url, sizes):
     return marketplaces
 
 
-def _reset_peak_memory():
-    """Start measuring the peak RSS afresh (Linux: clear_refs 5 resets VmHWM)."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass  # then the peak covers the whole run so far: an upper bound
-
-
-def _peak_memory_mb():
-    """Peak resident memory since the last reset, in MB."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _baseline(registry, marketplace_id):
     """Seconds of one batched read of free_qty of the Marketplace's listed products."""
-    env = _env(registry)
+    env = harness.env(registry)
     with env.cr:
         instance = env["mirakl.instance"].browse(marketplace_id)
         listings = env["mirakl.listing"].search([("instance_id", "=", marketplace_id)])
@@ -225,52 +148,34 @@ def _baseline(registry, marketplace_id):
 
 def _export(registry, url, marketplace_id):
     """Run one full stock export job; returns (seconds, queries, uploads, peak MB, rows)."""
-    from odoo import sql_db
-
     _uploads(url)
-    env = _env(registry)
+    env = harness.env(registry)
     with env.cr:
         env["mirakl.call.limit"].search([]).unlink()
         instance = env["mirakl.instance"].browse(marketplace_id)
         env.cr.commit()
         env.invalidate_all()
-        _reset_peak_memory()
-        queries = sql_db.sql_counter
-        started = time.perf_counter()
-        env["mirakl.flow.stock"]._job_export(instance, True)
-        env.flush_all()
-        seconds = time.perf_counter() - started
-        queries = sql_db.sql_counter - queries
-        memory = _peak_memory_mb()
+        harness.reset_peak_memory()
+        with harness.measure() as export:
+            env["mirakl.flow.stock"]._job_export(instance, True)
+            env.flush_all()
+        memory = harness.peak_memory_mb()
         file_import = env["mirakl.file.import"].search(
             [("instance_id", "=", marketplace_id)], limit=1
         )
         rows = file_import.line_count
         env.cr.rollback()
-    return seconds, queries, _uploads(url), memory, rows
+    return export.seconds, export.queries, _uploads(url), memory, rows
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000", help="listing counts, comma-separated")
-    parser.add_argument("--db", default="mirakl_benchmark_stock")
-    parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
-    parser.add_argument("--addons-path", default=f"{REPO},{ODOO_SRC / 'addons'}")
-    parser.add_argument("--log-level", default="warn")
-    args = parser.parse_args(argv)
+    args = harness.parse_args(parser, argv, db="mirakl_benchmark_stock")
     sizes = sorted(int(size) for size in args.sizes.split(","))
 
-    parent_end, child_end = multiprocessing.Pipe()
-    simulator = multiprocessing.get_context("fork").Process(
-        target=_serve, args=(max(sizes), child_end), daemon=True
-    )
-    simulator.start()
-    url = parent_end.recv()
-    odoo = _setup_odoo(args)
     results = []
-    try:
-        print(f"Creating database {args.db} with mirakl_connector...", flush=True)
-        registry = _create_database(args.db)
+    with harness.simulator(_simulator, max(sizes)) as url, harness.database(args) as registry:
         print(f"Creating {max(sizes):,} products with stock and the listings...", flush=True)
         marketplaces = _prepare(registry, url, sizes)
         for size in sizes:
@@ -278,14 +183,6 @@ def main(argv=None):
             _export(registry, url, marketplaces[size])  # warm-up: caches, imports, sockets
             baseline = _baseline(registry, marketplaces[size])
             results.append((size, baseline, *_export(registry, url, marketplaces[size])))
-    finally:
-        parent_end.close()
-        simulator.join(timeout=10)
-        if not args.keep_db:
-            from odoo.service import db as db_service
-
-            odoo.modules.registry.Registry.delete(args.db)
-            db_service.exp_drop(args.db)
     print()
     print("Stock export benchmark (Odoo in-process, simulator in a child process)")
     for size, baseline, seconds, queries, uploads, memory, rows in results:

@@ -1,19 +1,13 @@
-# Copyright 2025 mirakl_connector contributors
+# Copyright 2026 mirakl_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import logging
-import math
 import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..mapping import platform as platform_mapping
 from ..mirakl import MiraklClient, errors, normalize_operator_url
-from ..mirakl.schemas.platform import (
-    OrderWorkflows,
-    PlatformFeatures,
-    PricingFeatures,
-    ShipmentFeatures,
-)
 
 _logger = logging.getLogger(__name__)
 
@@ -22,9 +16,6 @@ INTERACTIVE_CLIENT_OPTIONS = {"timeout": 10.0, "max_attempts": 2, "max_retry_sec
 
 # Fields that decide where and how Odoo calls Mirakl: changing one invalidates the last test.
 CONNECTION_FIELDS = ("operator_url", "api_key", "shop_id")
-
-# Waiting time announced when a 429 comes without a Retry-After header.
-DEFAULT_RATE_LIMIT_WAIT = 60
 
 # Jobs not run yet, for the Pending Jobs button.
 PENDING_JOB_STATES = ("wait_dependencies", "pending", "enqueued", "started")
@@ -84,12 +75,7 @@ class MiraklInstance(models.Model):
     )
     mirakl_shop_name = fields.Char(string="Shop Name", readonly=True)
     shop_state = fields.Selection(
-        [
-            ("OPEN", "Open"),
-            ("CLOSE", "Closed"),
-            ("SUSPENDED", "Suspended"),
-            ("TERMINATED", "Terminated"),
-        ],
+        platform_mapping.SHOP_STATES,
         readonly=True,
         help="A shop that is not open does not receive orders.",
     )
@@ -104,16 +90,12 @@ class MiraklInstance(models.Model):
         help="Timezone of the operator's back office. API dates are always in UTC.",
     )
     order_tax_mode = fields.Selection(
-        [("TAX_INCLUDED", "Tax included"), ("TAX_EXCLUDED", "Tax excluded")],
+        platform_mapping.TAX_MODES,
         readonly=True,
         help="Whether the platform's prices and order amounts include taxes.",
     )
     order_acceptance_mode = fields.Selection(
-        [
-            ("AUTOMATIC", "Automatic"),
-            ("NOT_AUTOMATIC", "By the seller"),
-            ("BOTH", "Automatic or by the seller"),
-        ],
+        platform_mapping.ORDER_ACCEPTANCE_MODES,
         readonly=True,
         help="Who accepts new orders: the platform itself, or the seller within a deadline.",
     )
@@ -122,7 +104,7 @@ class MiraklInstance(models.Model):
         help="The platform lets an order be shipped in several parcels.",
     )
     channel_pricing = fields.Selection(
-        [("DISABLED", "Disabled"), ("SINGLE", "Single channel"), ("MULTI", "Multiple channels")],
+        platform_mapping.CHANNEL_PRICING_MODES,
         readonly=True,
         help="Whether offers can have a different price per sales channel.",
     )
@@ -132,7 +114,7 @@ class MiraklInstance(models.Model):
         help="Maximum number of decimals the platform accepts in offer prices.",
     )
     operator_csv_delimiter = fields.Selection(
-        [("COMMA", "Comma"), ("SEMICOLON", "Semicolon")],
+        platform_mapping.CSV_DELIMITERS,
         string="CSV Delimiter",
         readonly=True,
         help="Separator of the CSV files exported by the operator's back office.",
@@ -182,6 +164,7 @@ class MiraklInstance(models.Model):
         "Mirakl for the offers changed since then; it is a full import when empty.",
     )
     listing_count = fields.Integer(compute="_compute_listing_count")
+    unmatched_listing_count = fields.Integer(compute="_compute_listing_count")
 
     # Operations (issue 6): scheduling, sync logs, queue.
     order_import_interval = fields.Selection(
@@ -316,51 +299,47 @@ class MiraklInstance(models.Model):
         "listings may have their own.",
     )
 
-    def _compute_listing_count(self):
-        counts = dict(
-            self.env["mirakl.listing"]._read_group(
-                [("instance_id", "in", self.ids)], ["instance_id"], ["__count"]
-            )
+    def _count_by_instance(self, model, domain, field="instance_id"):
+        """``{instance id: count}`` of the ``model`` records of ``domain`` linked to these
+        Marketplaces by ``field``, in one grouped query."""
+        groups = self.env[model]._read_group(
+            [(field, "in", self.ids), *domain], [field], ["__count"]
         )
+        return {instance.id: count for instance, count in groups}
+
+    def _compute_listing_count(self):
+        # COUNT(product_id) counts the matched listings: both numbers in one query.
+        groups = self.env["mirakl.listing"]._read_group(
+            [("instance_id", "in", self.ids)], ["instance_id"], ["__count", "product_id:count"]
+        )
+        counts = {instance.id: (total, matched) for instance, total, matched in groups}
         for instance in self:
-            instance.listing_count = counts.get(instance, 0)
+            total, matched = counts.get(instance.id, (0, 0))
+            instance.listing_count = total
+            instance.unmatched_listing_count = total - matched
 
     def _compute_sync_error_count(self):
-        counts = dict(
-            self.env["mirakl.sync.log"]._read_group(
-                [("instance_id", "in", self.ids), ("state", "in", ("failed", "partial"))],
-                ["instance_id"],
-                ["__count"],
-            )
+        counts = self._count_by_instance(
+            "mirakl.sync.log", [("state", "in", ("failed", "partial"))]
         )
         for instance in self:
-            instance.sync_error_count = counts.get(instance, 0)
+            instance.sync_error_count = counts.get(instance.id, 0)
 
     def _compute_pending_job_count(self):
-        counts = dict(
-            self.env["queue.job"]
-            .sudo()
-            ._read_group(
-                [("mirakl_instance_id", "in", self.ids), ("state", "in", PENDING_JOB_STATES)],
-                ["mirakl_instance_id"],
-                ["__count"],
-            )
+        counts = self.sudo()._count_by_instance(
+            "queue.job", [("state", "in", PENDING_JOB_STATES)], field="mirakl_instance_id"
         )
         for instance in self:
-            instance.pending_job_count = counts.get(instance.sudo(), 0)
+            instance.pending_job_count = counts.get(instance.id, 0)
 
     def _compute_mirakl_order_counts(self):
-        Order = self.env["mirakl.order"]
-        domain = [("instance_id", "in", self.ids)]
-        totals = dict(Order._read_group(domain, ["instance_id"], ["__count"]))
-        to_accept = dict(
-            Order._read_group(
-                [*domain, ("mirakl_state", "=", "WAITING_ACCEPTANCE")], ["instance_id"], ["__count"]
-            )
+        totals = self._count_by_instance("mirakl.order", [])
+        to_accept = self._count_by_instance(
+            "mirakl.order", [("mirakl_state", "=", "WAITING_ACCEPTANCE")]
         )
         for instance in self:
-            instance.mirakl_order_count = totals.get(instance, 0)
-            instance.order_to_accept_count = to_accept.get(instance, 0)
+            instance.mirakl_order_count = totals.get(instance.id, 0)
+            instance.order_to_accept_count = to_accept.get(instance.id, 0)
 
     @api.constrains("shop_id")
     def _check_shop_id(self):
@@ -436,101 +415,23 @@ class MiraklInstance(models.Model):
         )
 
     def _get_connection_error_message(self, error):
-        """Tell the seller, in one sentence or two, what to do about ``error``.
-
-        The advice is looked up along the error's class hierarchy, most specific class first,
-        so a new subclass of the client's errors falls back on its parent's advice.
-        """
-        advice = {
-            errors.MiraklAuthenticationError: self.env._(
-                "Mirakl refused the API key (HTTP 401): it is wrong or has been revoked. "
-                "Generate a new key in the operator's back office (your user settings, API key) "
-                "and paste it here."
-            ),
-            errors.MiraklPermissionError: self.env._(
-                "Mirakl accepted the API key but refused the call (HTTP 403): the key lacks the "
-                "rights this connector needs, or the Shop ID is not a shop this key can reach. "
-                "Leave the Shop ID empty to use the key's default shop, or ask the operator to "
-                "grant the key access."
-            ),
-            errors.MiraklNotFoundError: self.env._(
-                "The operator URL does not point to a Mirakl API (HTTP 404). Use the operator's "
-                "base URL, such as https://acme.mirakl.net, without any path."
-            ),
-            errors.MiraklConfigError: self.env._(
-                "The operator URL must start with https://, for example https://acme.mirakl.net."
-            ),
-            errors.MiraklTimeoutError: self.env._(
-                "Mirakl did not answer in time. Check the operator URL and this server's network "
-                "access, then test again; if it keeps happening, the operator may be overloaded."
-            ),
-            errors.MiraklConnectionError: self.env._(
-                "Odoo could not reach the operator (DNS, TLS or connection refused). Check the "
-                "operator URL and that this server can open HTTPS connections to it."
-            ),
-            errors.MiraklServerError: self.env._(
-                "The operator's platform is failing (HTTP 5xx). This is on Mirakl's side: try "
-                "again later."
-            ),
-            errors.MiraklRateLimitError: self.env._(
-                "Mirakl is limiting the calls made with this key (HTTP 429). Wait %(seconds)s "
-                "seconds, then test again.",
-                seconds=math.ceil(error.retry_after or DEFAULT_RATE_LIMIT_WAIT),
-            ),
-            errors.MiraklResponseError: self.env._(
-                "The operator answered something that is not a Mirakl API response. Check the "
-                "operator URL; if it is right, the operator may be under maintenance."
-            ),
-            errors.MiraklError: self.env._(
-                "Mirakl refused the call: %(details)s", details=error.message
-            ),
-        }
-        return next(advice[cls] for cls in type(error).__mro__ if cls in advice)
+        """Tell the seller, in one sentence or two, what to do about the client ``error``."""
+        return platform_mapping.connection_error_advice(error, self.env)
 
     def _prepare_connection_vals(self, account, configuration):
         """Values learned from the A01 ``account`` and the PC01 platform ``configuration``."""
-        # Every block of PC01 is optional: a missing one reads as "feature not enabled".
-        features = configuration.features or PlatformFeatures()
-        workflows = features.order_workflows or OrderWorkflows()
-        shipment = features.shipment or ShipmentFeatures()
-        pricing = features.pricing or PricingFeatures()
-        decimals = features.offer_prices_decimals or ""
+        vals = platform_mapping.connection_values(account, configuration)
         currency = (
             self.env["res.currency"]
             .with_context(active_test=False)
             .search([("name", "=", account.currency_iso_code)], limit=1)
         )
         return {
-            "mirakl_shop_id": str(account.shop_id),
-            "mirakl_shop_name": account.shop_name,
-            "shop_state": self._selection_value("shop_state", account.shop_state),
+            **vals,
             "currency_id": currency.id,
-            "platform_name": configuration.platform_name or configuration.tenant_name,
-            "platform_timezone": configuration.timezone,
-            "order_tax_mode": self._selection_value("order_tax_mode", features.order_tax_mode),
-            "order_acceptance_mode": self._selection_value(
-                "order_acceptance_mode", workflows.order_acceptance
-            ),
-            "details_before_acceptance": bool(
-                workflows.shipping_and_billing_details_before_acceptance
-            ),
-            "multi_shipment": bool(shipment.multi_shipment),
-            "channel_pricing": self._selection_value("channel_pricing", pricing.channel_pricing),
-            "offer_prices_decimals": int(decimals) if decimals.isdigit() else 0,
-            "operator_csv_delimiter": self._selection_value(
-                "operator_csv_delimiter", features.operator_csv_delimiter
-            ),
             "connection_state": "ok",
             "last_connection_date": fields.Datetime.now(),
         }
-
-    def _selection_value(self, field_name, value):
-        """Return ``value`` if ``field_name`` knows it; Mirakl may add values at any time."""
-        if value in self._fields[field_name].get_values(self.env):
-            return value
-        if value:
-            _logger.info("Mirakl sent an unknown %s %r: ignored", field_name, value)
-        return False
 
     def _connection_notification(self, currency_code):
         """Client action telling the seller the test passed, then reloading the form."""
@@ -540,23 +441,31 @@ class MiraklInstance(models.Model):
             shop=self.mirakl_shop_name,
             shop_id=self.mirakl_shop_id,
         )
-        notification_type = "success"
-        if not self.currency_id.active:
+        if self.currency_id.active:
+            notification_type = "success"
+        else:
             notification_type = "warning"
             message += " " + self.env._(
                 "Activate the currency %(currency)s in Odoo before importing orders.",
                 currency=currency_code,
             )
+        return self._notification(
+            message,
+            notification_type,
+            title=self.env._("Connected to %(platform)s", platform=self.platform_name),
+            next={"type": "ir.actions.client", "tag": "soft_reload"},
+        )
+
+    def _notification(self, message, notification_type="info", **params):
+        """Client action showing ``message``; ``params`` adds a title, a next action..."""
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {
-                "type": notification_type,
-                "title": self.env._("Connected to %(platform)s", platform=self.platform_name),
-                "message": message,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
+            "params": {"type": notification_type, "message": message, **params},
         }
+
+    def _queued_notification(self, message):
+        return self._notification(message + " " + self.env._("The sync log shows its progress."))
 
     def action_import_master_data(self):
         """Queue the import of the platform settings and reference lists, even if fresh."""
@@ -568,68 +477,65 @@ class MiraklInstance(models.Model):
         self._run_flow("listings")
         return self._queued_notification(self.env._("Listing import queued."))
 
-    def action_view_listings(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mirakl_connector.mirakl_listing_action"
-        )
-        action["domain"] = [("instance_id", "in", self.ids)]
-        action["context"] = {"search_default_instance_id": self.id}
-        return action
-
-    def _queued_notification(self, message):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "message": message + " " + self.env._("The sync log shows its progress."),
-            },
-        }
-
-    def action_initial_import(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mirakl_connector.mirakl_initial_import_action"
-        )
-        action["context"] = {"default_instance_id": self.id}
-        return action
-
-    def action_view_sync_errors(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mirakl_connector.mirakl_sync_log_action"
-        )
-        action["domain"] = [("instance_id", "=", self.id)]
-        action["context"] = {"search_default_errors": 1}
-        return action
-
-    def action_view_pending_jobs(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("queue_job.action_queue_job")
-        action["domain"] = [
-            ("mirakl_instance_id", "=", self.id),
-            ("state", "in", PENDING_JOB_STATES),
-        ]
-        action["context"] = {}
-        return action
-
     def action_import_orders(self):
         """Queue the import of the orders changed since the last one."""
         self._run_flow("orders")
         return self._queued_notification(self.env._("Order import queued."))
 
-    def action_view_orders(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mirakl_connector.mirakl_order_action"
-        )
-        action["domain"] = [("instance_id", "in", self.ids)]
-        action["context"] = {"default_instance_id": self.id}
+    def _action_view(self, xmlid, domain=None, **context):
+        """The window action ``xmlid``, on ``domain`` if given, with ``context`` only."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        if domain is not None:
+            action["domain"] = domain
+        action["context"] = context
         return action
 
-    def action_view_orders_to_accept(self):
-        action = self.action_view_orders()
-        action["context"] = {"search_default_to_accept": 1}
+    def action_initial_import(self):
+        self.ensure_one()
+        return self._action_view(
+            "mirakl_connector.mirakl_initial_import_action", default_instance_id=self.id
+        )
+
+    def action_view_listings(self):
+        return self._action_view(
+            "mirakl_connector.mirakl_listing_action",
+            [("instance_id", "in", self.ids)],
+            search_default_instance_id=self.id,
+        )
+
+    def action_view_unmatched_listings(self):
+        action = self.action_view_listings()
+        action["context"]["search_default_unmatched"] = 1
         return action
+
+    def action_view_sync_errors(self):
+        self.ensure_one()
+        return self._action_view(
+            "mirakl_connector.mirakl_sync_log_action",
+            [("instance_id", "=", self.id)],
+            search_default_errors=1,
+        )
+
+    def action_view_pending_jobs(self):
+        self.ensure_one()
+        return self._action_view(
+            "queue_job.action_queue_job",
+            [("mirakl_instance_id", "=", self.id), ("state", "in", PENDING_JOB_STATES)],
+        )
+
+    def action_view_orders(self):
+        return self._action_view(
+            "mirakl_connector.mirakl_order_action",
+            [("instance_id", "in", self.ids)],
+            default_instance_id=self.id,
+        )
+
+    def action_view_orders_to_accept(self):
+        return self._action_view(
+            "mirakl_connector.mirakl_order_action",
+            [("instance_id", "in", self.ids)],
+            search_default_to_accept=1,
+        )
 
     def _run_flow(self, code, **options):
         """Run the flow ``code`` for this Marketplace: it selects the work and enqueues jobs.

@@ -1,4 +1,4 @@
-# Copyright 2025 mirakl_connector contributors
+# Copyright 2026 mirakl_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import logging
 from contextlib import contextmanager
@@ -238,8 +238,25 @@ class MiraklOrder(models.Model):
             line.acceptance_decision = "accepted" if decisions[line.mirakl_line_id] else "refused"
         self.acceptance_sent_date = fields.Datetime.now()
         self._mirakl_post_decision(decisions, reason)
+        refused = self.line_ids.filtered(lambda line: line.acceptance_decision == "refused")
+        if refused:
+            # Some operators zero the offer of a refused line: publish its stock again.
+            self.env["mirakl.flow.stock"]._push_again(self._mirakl_listings_of(refused))
         self.activity_unlink(["mail.mail_activity_data_todo"])
         self.action_refresh()
+
+    def _mirakl_listings_of(self, lines):
+        """Listings of the order ``lines``: their link, else the Marketplace's listings of
+        their offer ids (imported after the order), found in one query."""
+        listings = lines.listing_id
+        offer_ids = [line.offer_id for line in lines if not line.listing_id and line.offer_id]
+        if offer_ids:
+            listings |= (
+                self.env["mirakl.listing"]
+                .sudo()
+                .search([("instance_id", "=", self.instance_id.id), ("offer_id", "in", offer_ids)])
+            )
+        return listings
 
     @contextmanager
     def _mirakl_user_errors(self):

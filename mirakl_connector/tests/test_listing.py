@@ -1,4 +1,4 @@
-# Copyright 2025 mirakl_connector contributors
+# Copyright 2026 mirakl_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
@@ -183,6 +183,22 @@ class TestListingLink(MiraklCatalogCase):
         self.assertEqual(self.listing(5004).product_id, product)
         self.assertEqual(writes["mirakl.listing"], 1, "only the newly linked listing")
         self.assertEqual(self.last_log("listings").updated_count, 1)
+
+    def test_marketplace_counts_and_opens_its_unmatched_listings(self):
+        self.run_flow("listings", full=True)
+        self.listing(5001).active = False  # archived listings are not counted
+        self.listing(5002).product_id = False
+        self.marketplace.invalidate_recordset(["listing_count", "unmatched_listing_count"])
+        self.assertRecordValues(
+            self.marketplace, [{"listing_count": 4, "unmatched_listing_count": 2}]
+        )
+        action = self.marketplace.action_view_unmatched_listings()
+        self.assertEqual(action["context"].get("search_default_unmatched"), 1)
+        # what the search view's Unmatched filter adds to the action's domain
+        unmatched = self.env["mirakl.listing"].search(
+            [*action["domain"], ("product_id", "=", False)]
+        )
+        self.assertEqual(unmatched, self.listing(5002) | self.listing(5004))
 
     def test_manual_link_is_kept_across_imports(self):
         self.run_flow("listings", full=True)

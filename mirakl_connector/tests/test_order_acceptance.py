@@ -1,4 +1,4 @@
-# Copyright 2025 mirakl_connector contributors
+# Copyright 2026 mirakl_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
@@ -104,6 +104,37 @@ class TestOrderAcceptance(MiraklOrderCase):
         self.import_orders()
         sale_lines = order.sale_order_id.order_line.filtered("mirakl_line_id")
         self.assertEqual(sale_lines.product_id.default_code, "SKU-A")
+
+    def test_refusal_pushes_the_stock_of_the_refused_listings_again(self):
+        sim_order = self.add_waiting_order()
+        self.import_orders()
+        order = self.mirakl_order(sim_order.order_id)
+        self.assertEqual(order.line_ids.listing_id, self.listing_a | self.listing_b)
+        (self.listing_a | self.listing_b).stock_export_key = "5"
+        wizard = self.env["mirakl.order.refuse"].create(
+            {"order_id": order.id, "line_ids": [(6, 0, order.line_ids[1].ids)], "reason": "No"}
+        )
+        with trap_jobs() as trap:
+            wizard.action_refuse()
+        exports = [
+            (job.args, job.identity_key)
+            for job in trap.enqueued_jobs
+            if (job.model_name, job.method_name) == ("mirakl.flow.stock", "_job_export")
+        ]
+        self.assertEqual(len(exports), 1, "a stock export is queued after the refusal")
+        self.assertEqual(exports[0][0], (self.marketplace, False))
+        self.assertTrue(exports[0][1].endswith(":delta"))
+        self.assertFalse(self.listing_b.stock_export_key, "the refused listing is sent again")
+        self.assertEqual(self.listing_a.stock_export_key, "5", "the accepted one is not")
+
+    def test_acceptance_of_every_line_pushes_no_stock(self):
+        sim_order = self.add_waiting_order()
+        self.import_orders()
+        with trap_jobs() as trap:
+            self.mirakl_order(sim_order.order_id).action_accept()
+        self.assertFalse(
+            [job for job in trap.enqueued_jobs if job.model_name == "mirakl.flow.stock"]
+        )
 
     def test_refusal_rejected_by_mirakl_tells_the_seller(self):
         self.simulator.order_settings.partial_acceptance = False

@@ -1,4 +1,4 @@
-# Copyright 2025 mirakl_connector contributors
+# Copyright 2026 mirakl_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from decimal import Decimal
 
