@@ -1,7 +1,6 @@
 # Copyright 2026 mirakl_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import tempfile
-from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -88,20 +87,6 @@ class MiraklFileExport(models.AbstractModel):
     def _open_log(self, instance):
         """The sync log of an export, closed by the job that follows its import."""
         return self.env["mirakl.sync.log"]._start(instance, self._flow_code, self._flow_direction)
-
-    @contextmanager
-    def _log_errors(self, log):
-        """Like ``_sync_log`` for a log that outlives the job: postponed on retryable errors,
-        failed on others, left open otherwise."""
-        try:
-            with self._retryable_errors():
-                yield log
-        except RetryableJobError as error:
-            log._postpone(error)
-            raise
-        except Exception as error:
-            log._fail(error)
-            raise
 
     @api.model
     def _full_export_due(self, instance):

@@ -213,6 +213,20 @@ class MiraklFlow(models.AbstractModel):
             raise
         log._finish()
 
+    @contextmanager
+    def _log_errors(self, log):
+        """Like ``_sync_log`` for a log opened by an earlier job (a multi-job import or export):
+        postponed on retryable errors, failed on others, left open otherwise."""
+        try:
+            with self._retryable_errors():
+                yield log
+        except RetryableJobError as error:
+            log._postpone(error)
+            raise
+        except Exception as error:
+            log._fail(error)
+            raise
+
     @api.model
     def _is_last_try(self):
         """Whether a retryable error now fails the running job for good (its last try)."""

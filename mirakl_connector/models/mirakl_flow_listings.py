@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import logging
 from collections import Counter
-from contextlib import contextmanager
 from datetime import timedelta
 
 import psycopg2
@@ -377,16 +376,3 @@ class MiraklFlowListings(models.AbstractModel):
             identity_key=f"{self._name}:{instance.id}:{identity}",
             description=f"{instance.name}: {self._description}",
         )
-
-    @contextmanager
-    def _log_errors(self, log):
-        """Like ``_sync_log`` for a log opened by an earlier job of the same import."""
-        try:
-            with self._retryable_errors():
-                yield log
-        except RetryableJobError as error:
-            log._postpone(error)
-            raise
-        except Exception as error:
-            log._fail(error)
-            raise
