@@ -6,6 +6,7 @@ URL and API key in MIRAKL_DEMO_URL and MIRAKL_DEMO_API_KEY.
 
 import os
 
+from odoo import Command
 from odoo.exceptions import UserError
 
 NAME = "Demo Marketplace (simulator)"
@@ -61,5 +62,27 @@ else:
             if sku not in known
         ]
     )
+    # The demo orders carry 20 % VAT (TAXDEFAULT) and a fixed eco tax (ECO_TAX): map both to
+    # Odoo taxes that include or exclude the price as the platform's tax mode says.
+    override = "tax_included" if marketplace.order_tax_mode == "TAX_INCLUDED" else "tax_excluded"
+    Tax = env["account.tax"]
+    for code, tax_values in (
+        ("TAXDEFAULT", {"name": "VAT 20% (Mirakl demo)", "amount": 20.0}),
+        ("ECO_TAX", {"name": "Eco tax (Mirakl demo)", "amount": 0.5, "amount_type": "fixed"}),
+    ):
+        tax = Tax.search(
+            [("name", "=", tax_values["name"]), ("company_id", "=", company.id)], limit=1
+        ) or Tax.create({**tax_values, "type_tax_use": "sale", "price_include_override": override})
+        if not marketplace.tax_mapping_ids.filtered(lambda m, c=code: m.tax_code == c):
+            marketplace.tax_mapping_ids = [
+                Command.create(
+                    {
+                        "tax_code": code,
+                        "rate": tax_values["amount"],
+                        "any_rate": code == "ECO_TAX",
+                        "tax_id": tax.id,
+                    }
+                )
+            ]
     env.cr.commit()
     print(f"Demo catalogue: {len(offers) - len(known)} products created for the shop's offers.")

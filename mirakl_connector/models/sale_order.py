@@ -1,5 +1,7 @@
 # Copyright 2026 mirakl_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from decimal import Decimal
+
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -215,7 +217,8 @@ class SaleOrder(models.Model):
                         "No Odoo tax for the Mirakl tax %(code)s at %(rate)s%%: add it to the "
                         "Marketplace's tax mappings, then retry.",
                         code=code,
-                        rate=rate if rate is not None else "-",
+                        # "20", not Decimal's "2E+1".
+                        rate="-" if rate is None else format(Decimal(str(rate)).normalize(), "f"),
                     )
                 )
             if tax_id not in tax_ids:
