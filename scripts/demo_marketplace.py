@@ -29,6 +29,9 @@ pricelist = env["product.pricelist"].search(
 values["pricelist_id"] = pricelist.id
 warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
 values["warehouse_id"] = warehouse.id
+# Orders whose Mirakl carrier is not mapped ship with the Marketplace's default delivery method.
+carrier = env["delivery.carrier"].search([("company_id", "in", (company.id, False))], limit=1)
+values["default_carrier_id"] = carrier.id
 Marketplace = env["mirakl.instance"].with_context(active_test=False)
 marketplace = Marketplace.search([("name", "=", NAME)], limit=1)
 if marketplace:
