@@ -5,24 +5,13 @@ settings. Chunks are downloaded and parsed one at a time, so memory is bounded b
 `items_per_chunk`, never by the catalogue.
 """
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from . import schemas
 from ._transport import wire_value
-from .errors import MiraklForeignUrlError, MiraklResponseError
+from .errors import MiraklResponseError
 
 EXPORT_PATH = "/api/offers/export/async"
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def _origin(url):
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port or _DEFAULT_PORTS.get(scheme)
-    except ValueError:  # a port that is not a number
-        port = None
-    return scheme, (parts.hostname or "").lower(), port
 
 
 class OfferExportMixin:
@@ -64,13 +53,7 @@ class OfferExportMixin:
         `MiraklForeignUrlError` without any request, since the API key goes with the GET. The
         download itself starts on the first iteration.
         """
-        if _origin(url) != _origin(self.base_url):
-            target = _origin(url)
-            raise MiraklForeignUrlError(
-                f"The export file is on {target[0]}://{target[1]}:{target[2]}, not on the "
-                f"operator URL {self.base_url}: not sending the API key there.",
-                "OF54",
-            )
+        self._check_same_origin("OF54", url)
         return self._exported_offers(url)
 
     def _exported_offers(self, url):

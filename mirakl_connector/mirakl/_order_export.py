@@ -7,10 +7,8 @@ OR11 is for the incremental sync; an initial import of months of orders goes thr
 from urllib.parse import quote
 
 from . import schemas
-from ._offer_export import _origin
 from ._orders import check_tax_mode
 from ._transport import wire_value
-from .errors import MiraklForeignUrlError
 
 EXPORT_PATH = "/api/orders/async-export"
 
@@ -77,13 +75,7 @@ class OrderExportMixin:
         without any request, since the API key goes with the GET. `on_invalid` as in
         `iter_orders`.
         """
-        if _origin(url) != _origin(self.base_url):
-            target = _origin(url)
-            raise MiraklForeignUrlError(
-                f"The export file is on {target[0]}://{target[1]}:{target[2]}, not on the "
-                f"operator URL {self.base_url}: not sending the API key there.",
-                "OR15",
-            )
+        self._check_same_origin("OR15", url)
         return self._exported_orders(url, on_invalid)
 
     def _exported_orders(self, url, on_invalid):

@@ -28,6 +28,7 @@ from . import const
 from .errors import (
     MiraklConfigError,
     MiraklConnectionError,
+    MiraklForeignUrlError,
     MiraklResponseError,
     MiraklTimeoutError,
     http_error_class,
@@ -87,6 +88,20 @@ def wire_value(value):
     if isinstance(value, (list, tuple)):
         return [wire_value(item) for item in value]
     return value
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url):
+    """(scheme, host, port) of ``url``, default ports made explicit, for same-origin checks."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or _DEFAULT_PORTS.get(scheme)
+    except ValueError:  # a port that is not a number
+        port = None
+    return scheme, (parts.hostname or "").lower(), port
 
 
 def _error_location(loc):
@@ -279,6 +294,17 @@ class Transport:
         if attempt >= self.max_attempts or spent + error.retry_after > self.max_retry_seconds:
             return None
         return error.retry_after
+
+    def _check_same_origin(self, op, url):
+        """Refuse a download URL (OF54, OR15) on another origin than the operator URL, before any
+        request: the API key goes with the GET."""
+        target = _origin(url)
+        if target != _origin(self.base_url):
+            raise MiraklForeignUrlError(
+                f"The export file is on {target[0]}://{target[1]}:{target[2]}, not on the "
+                f"operator URL {self.base_url}: not sending the API key there.",
+                op,
+            )
 
     def _redact(self, text):
         for secret in self._secrets:
