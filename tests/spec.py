@@ -16,9 +16,10 @@ Spec quirks handled here (the spec is OpenAPI 3.1, i.e. JSON Schema 2020-12, but
   ``null`` (``street_2``, ``previous_page_token``, ``channel_code``...) and omit required fields
   (PC01 ``dropship``, OF21 ``min_quantity_alert``...). Examples are therefore no oracle: the
   simulator is written to the schemas (it omits absent values instead of sending ``null``), and
-  ``validate(..., allow_null=True)`` exists for checking real or example payloads. The one
-  exception: properties whose description says "Null before shipping (or acceptance...)" (the
-  OR11/OR15 customer's addresses and contacts) may be ``null`` (``Spec.documented_nulls``).
+  ``validate(..., allow_null=True)`` exists for checking real or example payloads. The
+  exceptions: properties whose description says "Null before shipping (or acceptance...)" (the
+  OR11/OR15 customer's addresses and contacts) or "Null when the shop has replied" (M10/M11
+  ``shop_reply_needed_since``, required) may be ``null`` (``Spec.documented_nulls``).
 * Deprecated fields are still *required*: A01 ``billing_info``, ``pro_details``,
   ``shipping_types``, ``shipping_zones``; ``total_count`` of AF01, OF61 and RE01.
 * V01 documents no response body at all, so its body is not validated.
@@ -47,7 +48,8 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC_PATH = REPO_DIR.parent / "shared" / "mirakl-openapi" / "mirakl-mmp-seller-openapi.json"
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 ARRAY_BODY_OPS = {"OF54"}  # body = array of the documented object (see the module docstring)
-NULL_NOTE = "Null before shipping"  # the spec's own words for customer data sent as null early
+# The spec's own words for values sent as null: customer data early, a reply no longer awaited.
+NULL_NOTES = ("Null before shipping", "Null when the shop has replied")
 
 _MIRAKL_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -123,7 +125,7 @@ class Spec:
             name
             for schema in document.get("components", {}).get("schemas", {}).values()
             for name, prop in (schema.get("properties") or {}).items()
-            if NULL_NOTE in (prop.get("description") or "")
+            if any(note in (prop.get("description") or "") for note in NULL_NOTES)
         )
         for path, item in document["paths"].items():
             for method in HTTP_METHODS:

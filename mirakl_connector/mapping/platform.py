@@ -9,6 +9,7 @@ from ..mirakl.schemas.platform import (
     OrderWorkflows,
     PlatformFeatures,
     PricingFeatures,
+    ReturnsFeatures,
     ShipmentFeatures,
 )
 
@@ -48,6 +49,7 @@ def connection_values(account, configuration):
     workflows = features.order_workflows or OrderWorkflows()
     shipment = features.shipment or ShipmentFeatures()
     pricing = features.pricing or PricingFeatures()
+    returns = features.returns or ReturnsFeatures()
     decimals = features.offer_prices_decimals or ""
     return {
         "mirakl_shop_id": str(account.shop_id),
@@ -61,6 +63,7 @@ def connection_values(account, configuration):
         ),
         "details_before_acceptance": bool(workflows.shipping_and_billing_details_before_acceptance),
         "multi_shipment": bool(shipment.multi_shipment),
+        "returns_enabled": bool(returns.marketplace or returns.drop_ship or returns.one_creditor),
         "channel_pricing": known("channel_pricing", pricing.channel_pricing, CHANNEL_PRICING_MODES),
         "offer_prices_decimals": int(decimals) if decimals.isdigit() else 0,
         "operator_csv_delimiter": known(

@@ -4,9 +4,9 @@ from . import const
 from .errors import MiraklResponseError
 
 
-def _check_page_size(page_size):
-    if not 1 <= page_size <= const.MAX_PAGE_SIZE:
-        raise ValueError(f"page_size must be between 1 and {const.MAX_PAGE_SIZE}, not {page_size}")
+def _check_page_size(page_size, maximum=const.MAX_PAGE_SIZE):
+    if not 1 <= page_size <= maximum:
+        raise ValueError(f"page_size must be between 1 and {maximum}, not {page_size}")
 
 
 class PagingMixin:
@@ -32,12 +32,15 @@ class PagingMixin:
             if offset >= total if isinstance(total, int) else len(items) < page_size:
                 return
 
-    def iter_seek_pages(self, op, path, params=None, page_size=const.MAX_PAGE_SIZE):
+    def iter_seek_pages(
+        self, op, path, params=None, page_size=const.MAX_PAGE_SIZE, max_page_size=None
+    ):
         """Yield the `data` items of each page of a seek-paginated list (`limit`, `page_token`).
 
         Follow-up calls send only the token (and shop_id): Mirakl ignores other parameters then.
+        `max_page_size` is for the calls Mirakl allows larger pages (TL02: 2000).
         """
-        _check_page_size(page_size)
+        _check_page_size(page_size, max_page_size or const.MAX_PAGE_SIZE)
         query = {**(params or {}), "limit": page_size}
         while True:
             payload = self.get_json(op, path, query)

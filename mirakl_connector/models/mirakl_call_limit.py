@@ -41,6 +41,9 @@ CALL_LIMITS = {
     "RT11": 5 * 60,
     "SH42": 3600,
     "SH52": 3600,
+    # Accounting: IV01 once a day (its pages are the same call), TL02 20/min and 60/h
+    "IV01": 24 * 3600,
+    "TL02": 60,
     # Reference data: once a day
     "AF01": 24 * 3600,
     "CH11": 24 * 3600,

@@ -29,6 +29,7 @@ MASTER_DATA = {
     "H11": ("list_hierarchies", "mirakl.category"),
     "AF01": ("list_additional_fields", "mirakl.additional.field"),
     "RE01": ("list_reasons", "mirakl.reason"),
+    "DO01": ("list_document_types", "mirakl.document.type"),
 }
 # The platform settings and the shop (PC01, A01), refreshed with the lists.
 PLATFORM = "PC01"
@@ -103,7 +104,7 @@ class MiraklFlowMasterData(models.AbstractModel):
                         summary.append(self._summary_line(MASTER_DATA[code][1], counts))
                 log._progress(done=done)
             if not totals["failed"] and not operations:
-                instance.sudo().master_data_date = fields.Datetime.now()
+                instance._set_flow_cursor("master_data", fields.Datetime.now())
             log._finish(
                 created=totals["created"],
                 updated=totals["updated"] + totals["archived"],

@@ -142,6 +142,22 @@ class MiraklOrder(models.Model):
     processed_hash = fields.Char(
         readonly=True, copy=False, help="Fingerprint of the payload last processed."
     )
+    # Payouts (issue 8): what Mirakl credited and charged for the order (TL02 lines).
+    transaction_line_ids = fields.One2many(
+        "mirakl.transaction.line", "order_id", string="Transactions", readonly=True
+    )
+    payout_order_amount = fields.Monetary(
+        string="Collected", compute="_compute_payout_figures", help="Sold less refunded."
+    )
+    payout_commission_amount = fields.Monetary(
+        string="Commissions", compute="_compute_payout_figures", help="Tax included."
+    )
+    payout_fee_amount = fields.Monetary(string="Fees", compute="_compute_payout_figures")
+    payout_net_amount = fields.Monetary(
+        string="Net Payout",
+        compute="_compute_payout_figures",
+        help="What the order earns once commissions and fees are paid.",
+    )
 
     _sql_constraints = [
         (
@@ -150,6 +166,15 @@ class MiraklOrder(models.Model):
             "A Mirakl order is imported once per Marketplace.",
         ),
     ]
+
+    def _compute_payout_figures(self):
+        figures = self.env["mirakl.transaction.line"]._payout_figures(self)
+        for order in self:
+            values = figures[order.id]
+            order.payout_order_amount = values["order"]
+            order.payout_commission_amount = values["commission"]
+            order.payout_fee_amount = values["fee"]
+            order.payout_net_amount = values["net"]
 
     @api.depends("created_date", "instance_id.acceptance_delay_hours")
     def _compute_acceptance_deadline(self):

@@ -53,6 +53,12 @@ class SaleOrder(models.Model):
     mirakl_amount_difference = fields.Monetary(
         string="Difference with Mirakl", readonly=True, copy=False
     )
+    mirakl_thread_ids = fields.One2many(
+        "mirakl.message.thread", "sale_order_id", string="Mirakl Messages", readonly=True
+    )
+    mirakl_thread_count = fields.Integer(compute="_compute_mirakl_thread_count")
+
+    mirakl_return_count = fields.Integer(compute="_compute_mirakl_return_count")
 
     _sql_constraints = [
         (
@@ -70,6 +76,47 @@ class SaleOrder(models.Model):
     def _inverse_mirakl_sync_stopped(self):
         for order in self:
             order.mirakl_order_ids.sync_stopped = order.mirakl_sync_stopped
+
+    def _compute_mirakl_return_count(self):
+        counts = dict(
+            self.env["mirakl.return"]
+            .sudo()
+            ._read_group([("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"])
+        )
+        for order in self:
+            order.mirakl_return_count = counts.get(order, 0)
+
+    def action_view_mirakl_returns(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mirakl_connector.mirakl_return_action"
+        )
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    def _compute_mirakl_thread_count(self):
+        counts = dict(
+            self.env["mirakl.message.thread"]._read_group(
+                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.mirakl_thread_count = counts.get(order, 0)
+
+    def action_mirakl_reply(self):
+        """Write to the customer or the operator through Mirakl (never by e-mail)."""
+        self.ensure_one()
+        return self.env["mirakl.message.reply"]._action_open(mirakl_order=self.mirakl_order_ids[:1])
+
+    def action_view_mirakl_threads(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mirakl_connector.mirakl_message_thread_action"
+        )
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {}
+        return action
 
     @api.model
     def _mirakl_prepare_values(self, instance, order, payload, contacts, lookups, warehouse):
@@ -281,6 +328,49 @@ class SaleOrder(models.Model):
                 )
             )
 
+    def action_cancel(self):
+        # A synced Mirakl order is cancelled on Mirakl first (OR30), through "Cancel on Mirakl".
+        on_mirakl = self.sudo().filtered(
+            lambda order: (
+                order.mirakl_order_id
+                and not order.mirakl_sync_stopped
+                and order.mirakl_state not in ("CANCELED", "REFUSED")
+            )
+        )
+        if not on_mirakl or self.env.context.get(MIRAKL_SYNC_KEY):
+            return super().action_cancel()
+        if len(self) > 1:
+            raise UserError(self.env._("Cancel the orders of Mirakl one at a time."))
+        if not self.sudo().mirakl_order_ids[:1].can_cancel:
+            raise UserError(
+                self.env._(
+                    "Mirakl does not let %(order)s be cancelled now (status %(state)s): refuse "
+                    "it while it awaits acceptance, refund it with a credit note once shipped.",
+                    order=self.name,
+                    state=self.mirakl_state,
+                )
+            )
+        return self.action_mirakl_cancel(cancel_all=True)
+
+    def action_mirakl_cancel(self, cancel_all=False):
+        """Open "Cancel on Mirakl": the units of this order to cancel there, and why."""
+        self.ensure_one()
+        if not self.env.user.has_group("mirakl_connector.group_mirakl_user"):
+            raise UserError(
+                self.env._("Only Mirakl users can cancel an order of %(name)s.", name=self.name)
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel on Mirakl"),
+            "res_model": "mirakl.order.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_order_id": self.mirakl_order_ids[:1].id,
+                "mirakl_cancel_all": cancel_all,
+            },
+        }
+
     def _mirakl_check_totals(self, expected):
         """Flag the order when its totals differ from Mirakl's ``(untaxed, tax, total)``.
 
@@ -402,7 +492,11 @@ class SaleOrder(models.Model):
         """Create and post the invoice of what can be invoiced, and register its payment on
         ``journal`` (the operator collected it) when one is given."""
         self.ensure_one()
-        if self.invoice_status == "to invoice":
+        # After a credit note, what is "to invoice" again was refunded: never invoice it again.
+        refunded = self.invoice_ids.filtered(
+            lambda move: move.move_type == "out_refund" and move.state == "posted"
+        )
+        if self.invoice_status == "to invoice" and not refunded:
             invoices = self._create_invoices()
             invoices.action_post()
         if not journal:

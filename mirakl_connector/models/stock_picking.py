@@ -41,6 +41,14 @@ class StockPicking(models.Model):
         copy=False,
         help="Carrier and tracking reference as last sent to Mirakl: a change is sent again.",
     )
+    mirakl_return_id = fields.Many2one(
+        "mirakl.return",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The customer's return this receipt takes back: validating it tells Mirakl.",
+    )
 
     @api.depends("sale_id")
     def _compute_mirakl_order_id(self):
@@ -58,6 +66,7 @@ class StockPicking(models.Model):
         # A delivery validated because Mirakl said the order shipped has nothing to tell it.
         if not self.env.context.get("mirakl_external_fulfilment"):
             self._mirakl_queue_shipments()
+        self.sudo().mirakl_return_id._mirakl_queue_reception()
         return result
 
     def action_mirakl_send_shipment(self):

@@ -23,3 +23,8 @@ from . import test_listing_mapping
 from . import test_stock_export
 from . import test_price_export
 from . import test_drift
+from . import test_messages
+from . import test_documents
+from . import test_returns
+from . import test_payouts
+from . import test_refund

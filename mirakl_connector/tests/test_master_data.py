@@ -20,6 +20,7 @@ MODELS = {
     "hierarchies": "mirakl.category",
     "additional_fields": "mirakl.additional.field",
     "reasons": "mirakl.reason",
+    "documents": "mirakl.document.type",
 }
 
 

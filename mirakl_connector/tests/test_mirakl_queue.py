@@ -16,6 +16,8 @@ MIRAKL_CHANNELS = {
     "root.mirakl.prices",
     "root.mirakl.shipments",
     "root.mirakl.documents",
+    "root.mirakl.messages",
+    "root.mirakl.payouts",
 }
 
 

@@ -3,6 +3,7 @@ and read the journal. Not authenticated and never journaled."""
 
 import json
 
+from .accounting import control as accounting_control
 from .context import Reply
 from .faults import Fault
 
@@ -30,4 +31,7 @@ def handle(app, method, path, body):
     if endpoint == ("DELETE", "/_simulator/requests"):
         app.journal.reset()
         return Reply(204)
+    accounting = accounting_control.handle(app.store, endpoint, body)
+    if accounting is not None:
+        return accounting
     return Reply(404, {"status": 404, "message": f"No control endpoint {method} {path}"})

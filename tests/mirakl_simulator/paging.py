@@ -29,10 +29,10 @@ def _int_param(query, name, default, minimum):
     return value
 
 
-def _page_size(query, name):
+def _page_size(query, name, maximum=MAX_PAGE_SIZE):
     size = _int_param(query, name, DEFAULT_PAGE_SIZE, 1)
-    if size > MAX_PAGE_SIZE:
-        raise bad_request(f"The limit of {MAX_PAGE_SIZE} is exceeded for the parameter : {name}")
+    if size > maximum:
+        raise bad_request(f"The limit of {maximum} is exceeded for the parameter : {name}")
     return size
 
 
@@ -60,18 +60,19 @@ def _decode_token(token):
         raise bad_request(f"Invalid page_token '{token}'") from None
 
 
-def seek_page(query, fetch):
+def seek_page(query, fetch, max_limit=MAX_PAGE_SIZE):
     """Answer one seek page.
 
     ``query`` maps names to value lists; ``fetch(filters)`` returns the full ordered item list for
-    ``filters`` (the same mapping without paging parameters and ``shop_id``).
+    ``filters`` (the same mapping without paging parameters and ``shop_id``). ``max_limit`` is
+    the largest ``limit`` the operation accepts (TL02: 2000).
     """
     token = (query.get("page_token") or [""])[0]
     if token:
         filters, offset, limit = _decode_token(token)
     else:
         filters = {k: v for k, v in query.items() if k not in _SEEK_RESERVED}
-        offset, limit = 0, _page_size(query, "limit")
+        offset, limit = 0, _page_size(query, "limit", max_limit)
     items = fetch(filters)
     body = {"data": items[offset : offset + limit]}
     if offset + limit < len(items):

@@ -1,16 +1,22 @@
 """``OperatorSimulator``: the public face tests use to seed an operator, run it and steer it."""
 
+from .accounting.facade import AccountingFacade
 from .app import Application
 from .clock import Clock
+from .documents import DocumentsFacade
 from .faults import Fault
 from .generated_offers import GeneratedOffers
 from .imports.jobs import OFFERS, PRICES, STOCK
+from .inbox import InboxFacade
 from .orders.facade import OrdersFacade
+from .returns.facade import ReturnsFacade
 from .server import ServerThread
 from .state import ALL_ROLES, ApiKey, Shop, Store
 
 
-class OperatorSimulator(OrdersFacade):
+class OperatorSimulator(
+    OrdersFacade, InboxFacade, ReturnsFacade, DocumentsFacade, AccountingFacade
+):
     """A fake Mirakl operator serving the seller API over real HTTP.
 
     Seed it (``add_shop``, ``add_api_key``, ``store``), ``start()`` it, point a client at ``url``,

@@ -13,11 +13,15 @@ import uuid
 from dataclasses import dataclass, field
 
 from . import defaults
+from .accounting.model import AccountingBook
 from .clock import Clock, format_datetime, parse_datetime
+from .documents import DocumentBook
 from .imports.jobs import ImportBook
+from .inbox import Inbox
 from .offer_exports import ExportSettings
 from .orders.book import OrderStore
 from .orders.shipping import ShipmentBook
+from .returns.model import ReturnBook
 
 ALL_ROLES = ("ROLE_SHOP_ADMIN",)
 
@@ -192,6 +196,10 @@ class Store:
         self.orders = OrderStore()  # every shop's orders, order exports, order settings
         self.shipments = ShipmentBook()  # ST01 shipments of every shop
         self.imports = ImportBook()  # STO01/PRI01/OF01 imports of every shop, and their settings
+        self.inbox = Inbox()  # message threads (M10-M13, OR43) of every shop
+        self.documents = DocumentBook()  # order and shop documents (OR72-OR74, S30, S31)
+        self.returns = ReturnBook()  # RT11-RT27 returns of every shop
+        self.accounting = AccountingBook()  # TL02 lines and IV01 documents of every shop
         self._next_id = 1000
 
     def next_id(self):

@@ -35,6 +35,16 @@ ORDER_OPS = {"OR13", "OR14", "OR15", "OR21"}
 # Tested in test_simulator_shipping.py and test_simulator_*_imports.py (writes and file imports).
 SHIPPING_OPS = {"OR23", "OR24", "ST01", "ST11", "ST23", "ST24"}
 IMPORT_OPS = {"STO01", "STO02", "STO03", "PRI01", "PRI02", "PRI03", "OF01", "OF02", "OF03"}
+# Tested in test_simulator_messages.py (inbox threads, multipart replies, attachments).
+MESSAGE_OPS = {"M10", "M11", "M12", "M13", "OR43"}
+# Tested in test_simulator_returns.py (behind PC01 features.returns; per-return errors).
+RETURN_OPS = {"RT11", "RT21", "RT25", "RT26", "RT27"}
+# Tested in test_simulator_documents.py (uploads, downloads, archives).
+DOCUMENT_OPS = {"OR72", "OR73", "OR74", "S30", "S31"}
+# Tested in test_simulator_refunds.py (OR28 refunds, OR30 cancellations, their refusals).
+REFUND_OPS = {"OR28", "OR30"}
+# Tested in test_simulator_accounting.py (billing cycles, payouts, transaction lines).
+ACCOUNTING_OPS = {"IV01", "IV02", "TL02"}
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +55,16 @@ def openapi():
 def test_routes_match_the_spec(openapi):
     """Each registered route exists in the spec with the same method and path, and is tested."""
     assert {route.op for route in ROUTES} == (
-        set(ENDPOINTS) | EXPORT_OPS | ORDER_OPS | SHIPPING_OPS | IMPORT_OPS
+        set(ENDPOINTS)
+        | EXPORT_OPS
+        | ORDER_OPS
+        | SHIPPING_OPS
+        | IMPORT_OPS
+        | MESSAGE_OPS
+        | RETURN_OPS
+        | DOCUMENT_OPS
+        | REFUND_OPS
+        | ACCOUNTING_OPS
     )
     for route in ROUTES:
         operation = openapi.operation(route.op)

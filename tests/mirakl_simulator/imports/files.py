@@ -69,13 +69,20 @@ def _header_params(raw):
 
 
 def parse_multipart(content_type, body):
-    """``{name: Part}`` of a multipart/form-data body; 400 for any other kind of body."""
+    """``{name: Part}`` of a multipart/form-data body; 400 for any other kind of body. A name
+    sent several times keeps its last part: ``parse_parts`` has them all."""
+    return {part.name: part for part in parse_parts(content_type, body)}
+
+
+def parse_parts(content_type, body):
+    """Every named ``Part`` of a multipart/form-data body, in order (repeated names, such as
+    the ``files`` of a message, included); 400 for any other kind of body."""
     if not (content_type or "").lower().startswith("multipart/form-data"):
         raise bad_request("Current request is not a multipart request")
     boundary = _header_params(content_type).get_param("boundary")
     if not boundary:
         raise bad_request("Malformed multipart request: no boundary")
-    parts = {}
+    parts = []
     for chunk in body.split(b"--" + boundary.encode())[1:]:
         if chunk.startswith(b"--"):
             break  # the closing delimiter
@@ -89,11 +96,13 @@ def parse_multipart(content_type, body):
         disposition = _header_params(f"form-data; {headers.get('content-disposition', '')}")
         name = disposition.get_param("name")
         if name:
-            parts[name] = Part(
-                name,
-                disposition.get_param("filename"),
-                headers.get("content-type", "text/plain"),
-                content.removesuffix(b"\r\n"),
+            parts.append(
+                Part(
+                    name,
+                    disposition.get_param("filename"),
+                    headers.get("content-type", "text/plain"),
+                    content.removesuffix(b"\r\n"),
+                )
             )
     return parts
 

@@ -30,6 +30,10 @@ class OrderSettings:
     # OR14 answers PENDING this many times per export, then the export ends with this status.
     export_pending_polls: int = 1
     export_outcome: str = "COMPLETED"
+    # refund_state of OR28 refunds: REFUNDED when the operator pays them at once.
+    refund_state: str = "REFUNDED"
+    # False: OR30 is refused (Mirakl enables "shop partial cancelation" per platform).
+    partial_cancelation: bool = True
 
 
 @dataclass

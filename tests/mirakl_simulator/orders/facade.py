@@ -5,13 +5,14 @@ Every method takes the store lock, like a request, so tests may steer a running 
 
 from .builder import build_order
 from .generator import generated_stubs
+from .refunds import REFUND, AdjustmentError, plan, record_refund
 from .render import details_before_acceptance, render_order, renderer
 from .states import MILESTONES, advance, cancel_line, refund_line, replay
 
 
 class OrdersFacade:
     """``add_order``, ``set_order_state``, ``cancel_order_line``, ``refund_order_line``,
-    ``add_generated_orders``, ``order_payload`` and the order settings."""
+    ``refund_on_mirakl``, ``add_generated_orders``, ``order_payload`` and the order settings."""
 
     @property
     def order_settings(self):
@@ -170,6 +171,41 @@ class OrdersFacade:
             now = self.store.clock.now()
             refund_line(order, line, quantity, shipping, reason, refund_state, now, ids)
             return order
+
+    def refund_on_mirakl(
+        self,
+        order_id,
+        line_id,
+        amount,
+        shipping_amount=0,
+        taxes=None,
+        shipping_taxes=None,
+        reason_code=None,
+        tax_mode=None,
+        refund_state="REFUNDED",
+    ):
+        """A refund made on Mirakl's side (operator, customer service), checked as OR28 checks
+        a seller's: amounts in ``tax_mode`` (default PC01's), ``taxes``/``shipping_taxes`` as
+        ``{code: amount}`` (default: proportional). Returns the refund (``Adjustment``)."""
+        with self.store.lock:
+            order = self.store.orders.find(order_id)
+            line = self._line(order, line_id)
+            item = {
+                "amount": amount,
+                "shipping_amount": shipping_amount,
+                "reason_code": self._reason(reason_code, "REFUND")[0],
+            }
+            for key, values in (("taxes", taxes), ("shipping_taxes", shipping_taxes)):
+                if values is not None:
+                    item[key] = [{"code": code, "amount": value} for code, value in values.items()]
+            try:
+                part = plan(
+                    self.store, order, line, item, tax_mode or self._default_tax_mode(), REFUND
+                )
+            except AdjustmentError as error:
+                raise ValueError(error.message) from None
+            ids = (self._adjustment_id(), f"{order.order_id}-R{self.store.orders.next_id()}")
+            return record_refund(part, ids, refund_state, self.store.clock.now())
 
     def finish_order_exports(self, outcome="COMPLETED"):
         """End every PENDING order export now, COMPLETED or FAILED."""

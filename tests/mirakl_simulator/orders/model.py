@@ -9,7 +9,7 @@ adds the taxes for TAX_INCLUDED, so both modes agree to the cent:
 quantities next to the ordered amounts, which never change, and rendered the same way.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -80,7 +80,12 @@ def split_taxes(amount, specs, tax_mode, rules):
 
 @dataclass
 class Adjustment:
-    """A cancellation or refund of ``quantity`` units, plus the line's shipping if ``shipping``."""
+    """A cancellation or refund of ``quantity`` units, plus the line's shipping if ``shipping``.
+
+    Made by OR28/OR30, it has amounts of its own instead: ``amount`` and ``shipping_amount``
+    without tax, ``taxes`` and ``shipping_taxes`` as ``Tax`` totals of the part (``quantity``
+    is then informative).
+    """
 
     id: str
     quantity: int
@@ -89,6 +94,38 @@ class Adjustment:
     created_date: datetime
     order_refund_id: str | None = None  # refunds only
     refund_state: str | None = None  # refunds only
+    amount: Decimal | None = None
+    shipping_amount: Decimal | None = None
+    taxes: tuple | None = None
+    shipping_taxes: tuple | None = None
+
+    def net_amount(self, line):
+        return line.unit_price * self.quantity if self.amount is None else self.amount
+
+    def net_shipping(self, line):
+        if self.shipping_amount is not None:
+            return self.shipping_amount
+        return line.shipping_price if self.shipping else ZERO
+
+    def tax_parts(self, line):
+        if self.taxes is not None:
+            return self.taxes
+        return tuple(replace(tax, amount=tax.amount * self.quantity) for tax in line.unit_taxes)
+
+    def shipping_tax_parts(self, line):
+        if self.shipping_taxes is not None:
+            return self.shipping_taxes
+        return line.shipping_taxes if self.shipping else ()
+
+
+@dataclass(frozen=True)
+class Left:
+    """What no cancellation or refund took of a line yet: amounts without tax, taxes by code."""
+
+    amount: Decimal
+    shipping: Decimal
+    taxes: dict
+    shipping_taxes: dict
 
 
 @dataclass
@@ -157,6 +194,20 @@ class OrderLine:
     def shipping_adjusted(self):
         return any(item.shipping for item in (*self.cancelations, *self.refunds))
 
+    def left(self):
+        """``Left`` of this line after its cancellations and refunds."""
+        amount, shipping = self.unit_price * self.quantity, self.shipping_price
+        taxes = {tax.code: tax.amount * self.quantity for tax in self.unit_taxes}
+        shipping_taxes = {tax.code: tax.amount for tax in self.shipping_taxes}
+        for item in (*self.cancelations, *self.refunds):
+            amount -= item.net_amount(self)
+            shipping -= item.net_shipping(self)
+            for tax in item.tax_parts(self):
+                taxes[tax.code] = taxes.get(tax.code, ZERO) - tax.amount
+            for tax in item.shipping_tax_parts(self):
+                shipping_taxes[tax.code] = shipping_taxes.get(tax.code, ZERO) - tax.amount
+        return Left(amount, shipping, taxes, shipping_taxes)
+
 
 @dataclass
 class Order:
@@ -185,6 +236,8 @@ class Order:
     fulfillment_center: str = "DEFAULT"
     operator_fulfilled: bool = False  # OR21 then answers ORDER_FULFILLED_UNAUTHORIZED
     additional_fields: list = field(default_factory=list)
+    has_customer_message: bool = False  # set by a customer message on one of its threads
+    has_invoice: bool = False  # set by a CUSTOMER_INVOICE document (OR74)
 
     @property
     def channel_code(self):

@@ -6,7 +6,14 @@ nullable), except the customer's addresses, which the spec documents as "Null be
 """
 
 from ..clock import format_datetime
-from .model import COMMISSION_TAX_CODE, COMMISSION_TAX_RATE, ZERO, money
+from .model import (
+    COMMISSION_RATE,
+    COMMISSION_TAX_CODE,
+    COMMISSION_TAX_RATE,
+    ZERO,
+    money,
+    tax_total,
+)
 from .states import can_cancel, can_refund, fully_refunded
 
 _CUSTOMER_FIELDS = ("customer_id", "firstname", "lastname", "civility", "locale")
@@ -27,16 +34,18 @@ def _commission(fee):
 
 def _adjustment(line, item, tax_mode, refund):
     """A ``cancelations[]`` or ``refunds[]`` entry, amounts in ``tax_mode``."""
-    fee = line.commission_fee(item.quantity)
+    net = item.net_amount(line)
+    fee = money(net * COMMISSION_RATE)
     tax, taxes = _commission(fee)
+    product_taxes, shipping_taxes = item.tax_parts(line), item.shipping_tax_parts(line)
     body = {
         "id": item.id,
-        "amount": line.unit_price_in(tax_mode) * item.quantity,
-        "shipping_amount": line.shipping_price_in(tax_mode) if item.shipping else ZERO,
+        "amount": net + tax_total(product_taxes, tax_mode),
+        "shipping_amount": item.net_shipping(line) + tax_total(shipping_taxes, tax_mode),
         "quantity": item.quantity,
         "reason_code": item.reason_code,
-        "taxes": [t.as_json(item.quantity) for t in line.unit_taxes],
-        "shipping_taxes": [t.as_json() for t in line.shipping_taxes] if item.shipping else [],
+        "taxes": [t.as_json() for t in product_taxes],
+        "shipping_taxes": [t.as_json() for t in shipping_taxes],
         "commission_amount": fee,
         "commission_taxes": [{"code": t["code"], "amount": t["amount"]} for t in taxes],
         "commission_total_amount": fee + tax,
@@ -195,9 +204,9 @@ def render_order(order, tax_mode, details_before_acceptance=False):
         "can_cancel": can_cancel(order),
         "can_shop_ship": order.state == "SHIPPING",
         "fully_refunded": fully_refunded(order),
-        "has_customer_message": False,
+        "has_customer_message": order.has_customer_message,
         "has_incident": order.has_incident,
-        "has_invoice": False,
+        "has_invoice": order.has_invoice,
         "order_additional_fields": list(order.additional_fields),
         "order_lines": lines,
     }

@@ -53,10 +53,12 @@ def can_cancel(order):
 
 
 def can_refund(order, line):
+    """Shipped lines of open orders, while some of their amount or shipping is left."""
+    left = line.left()
     return (
         order.state != "CLOSED"
         and line.state in REFUNDABLE_STATES
-        and line.refunded_quantity < line.quantity
+        and left.amount + left.shipping > 0
     )
 
 
