@@ -177,6 +177,8 @@ def _process_jobs(registry):
             with env.cr:
                 job = Job.load(env, uuid)
                 job.set_started()
+                job.store()
+                env.cr.commit()
                 job.perform()
                 job.set_done()
                 job.store()

@@ -78,6 +78,11 @@ def reached(state, milestone):
     return state in FLOW_STATES and FLOW_STATES.index(state) >= FLOW_STATES.index(milestone)
 
 
+def states_from(milestone):
+    """The states of the happy path at ``milestone`` and beyond it."""
+    return FLOW_STATES[FLOW_STATES.index(milestone) :]
+
+
 def known(value, values):
     """``value`` if it is one of ``values``: Mirakl adds enum values without notice."""
     return value if value in values else "OTHER"

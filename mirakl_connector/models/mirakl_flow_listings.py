@@ -229,7 +229,7 @@ class MiraklFlowListings(models.AbstractModel):
         export.state = "done" if complete else "partial"
         message = False
         if complete:
-            instance.sudo().listing_sync_date = export.request_date
+            instance._set_flow_cursor("listings", export.request_date)
         else:
             message = self.env._(
                 "Some files of the offer export could not be imported: the next import asks "
@@ -327,7 +327,7 @@ class MiraklFlowListings(models.AbstractModel):
             totals["updated"] += (
                 self.env["mirakl.listing"].sudo()._mirakl_archive_missing(instance, seen)
             )
-            instance.sudo().listing_sync_date = request_date
+            instance._set_flow_cursor("listings", request_date)
             self._finish_log(log, totals)
 
     @api.model

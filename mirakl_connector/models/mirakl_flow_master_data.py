@@ -103,7 +103,7 @@ class MiraklFlowMasterData(models.AbstractModel):
                         summary.append(self._summary_line(MASTER_DATA[code][1], counts))
                 log._progress(done=done)
             if not totals["failed"] and not operations:
-                instance.sudo().master_data_date = fields.Datetime.now()
+                instance._set_flow_cursor("master_data", fields.Datetime.now())
             log._finish(
                 created=totals["created"],
                 updated=totals["updated"] + totals["archived"],

@@ -17,6 +17,8 @@ WATERMARK_OVERLAP = timedelta(minutes=5)
 PAGE_SIZE = 100
 # Waiting between two polls of an order export (OR14: every 10 s at most).
 EXPORT_POLL_SECONDS = 15
+# Processed orders wait this long (seconds) for others to confirm their quotations together.
+CONFIRMATION_DELAY = 10
 
 
 class MiraklFlowOrders(models.AbstractModel):
@@ -46,6 +48,8 @@ class MiraklFlowOrders(models.AbstractModel):
             return self._enqueue(
                 instance, "_job_start_export", date_from, date_to, identity="export"
             )
+        if self._quotations_to_confirm(instance, limit=1):  # e.g. a confirmation job failed
+            self._enqueue_confirmation(instance, delay=0)
         return self._enqueue(instance, "_job_fetch_updates", identity="updates")
 
     # -- jobs ----------------------------------------------------------------------------
@@ -57,8 +61,7 @@ class MiraklFlowOrders(models.AbstractModel):
             start = (start - WATERMARK_OVERLAP) if start else self._sweep_start(instance)
             result = self._fetch(instance, log, start_update_date=start)
             watermark = self._next_watermark(instance.order_watermark, result)
-            if watermark != instance.order_watermark:
-                instance.order_watermark = watermark
+            instance._set_flow_cursor("orders", watermark)
             log._finish(**self._log_counts(result))
 
     def _job_fetch_orders(self, instance, mirakl_order_ids):
@@ -72,10 +75,25 @@ class MiraklFlowOrders(models.AbstractModel):
         order = self.env["mirakl.order"].search(
             [("instance_id", "=", instance.id), ("mirakl_order_id", "=", mirakl_order_id)]
         )
-        if order:
-            # The import acts for the Marketplace, whoever queued it (a Mirakl user may have
-            # no right on sale orders or partners).
-            self.env["mirakl.order.processor"].sudo()._process(instance.sudo(), order.sudo())
+        if not order:
+            return
+        # The import acts for the Marketplace, whoever queued it (a Mirakl user may have no
+        # right on sale orders or partners).
+        processor = self.env["mirakl.order.processor"].sudo()
+        instance, order = instance.sudo(), order.sudo()
+        processor._process(instance, order, confirm=False)
+        if processor._needs_confirmation(instance, order):
+            self._enqueue_confirmation(instance)
+
+    def _job_confirm_quotations(self, instance):
+        """Confirm the processed orders' quotations, a page per job (see
+        ``mirakl.order.processor._confirm_quotations``); queues the next page."""
+        orders = self._quotations_to_confirm(instance, limit=PAGE_SIZE + 1)
+        self.env["mirakl.order.processor"].sudo()._confirm_quotations(
+            instance.sudo(), orders[:PAGE_SIZE]
+        )
+        if len(orders) > PAGE_SIZE:
+            self._enqueue_confirmation(instance, delay=0)
 
     def _job_start_export(self, instance, date_from=None, date_to=None):
         """OR13: export the orders created in the period (initial import of a history)."""
@@ -98,7 +116,7 @@ class MiraklFlowOrders(models.AbstractModel):
             if not instance.order_watermark or instance.order_watermark < date_to:
                 # The export has the orders as they are now: later changes are the incremental
                 # import's, which need not page the whole history again.
-                instance.order_watermark = date_to
+                instance._set_flow_cursor("orders", date_to)
             self._enqueue(instance, "_job_poll_export", tracking_id, identity=tracking_id)
             log._finish(
                 processed=0,
@@ -342,6 +360,42 @@ class MiraklFlowOrders(models.AbstractModel):
             "skipped": result["skipped"],
             "failed": result["failed"],
         }
+
+    @api.model
+    def _quotations_to_confirm(self, instance, limit=None):
+        """Processed orders whose quotation waits for its confirmation."""
+        if not instance.auto_confirm:
+            return self.env["mirakl.order"]
+        return (
+            self.env["mirakl.order"]
+            .sudo()
+            .search(
+                [
+                    ("instance_id", "=", instance.id),
+                    ("import_state", "=", "done"),
+                    ("sync_stopped", "=", False),
+                    ("mirakl_state", "in", order_mapping.states_from("SHIPPING")),
+                    ("sale_order_id.state", "in", ("draft", "sent")),
+                ],
+                limit=limit,
+                order="id",
+            )
+        )
+
+    @api.model
+    def _enqueue_confirmation(self, instance, delay=CONFIRMATION_DELAY):
+        """One confirmation job for the quotations of a burst of orders: it starts a few
+        seconds later, so that the orders processed meanwhile join it."""
+        return self._enqueue(
+            instance,
+            "_job_confirm_quotations",
+            identity="confirm",
+            eta=delay or None,
+            description=self.env._(
+                "%(marketplace)s: confirm the sale orders of processed orders",
+                marketplace=instance.name,
+            ),
+        )
 
     @api.model
     def _enqueue_processing(self, orders):

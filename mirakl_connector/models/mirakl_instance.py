@@ -17,6 +17,15 @@ INTERACTIVE_CLIENT_OPTIONS = {"timeout": 10.0, "max_attempts": 2, "max_retry_sec
 # Fields that decide where and how Odoo calls Mirakl: changing one invalidates the last test.
 CONNECTION_FIELDS = ("operator_url", "api_key", "shop_id")
 
+# Marketplace fields showing where a flow's next run starts, kept on the flow's row
+# (``mirakl.instance.flow.cursor``): jobs move them without writing the Marketplace, which
+# concurrent jobs of other flows would then fail to update (serialization failures).
+FLOW_CURSORS = {
+    "master_data_date": "master_data",
+    "listing_sync_date": "listings",
+    "order_watermark": "orders",
+}
+
 # Jobs not run yet, for the Pending Jobs button.
 PENDING_JOB_STATES = ("wait_dependencies", "pending", "enqueued", "started")
 
@@ -138,8 +147,9 @@ class MiraklInstance(models.Model):
     # Catalogue (issue 3): master data and listings.
     master_data_date = fields.Datetime(
         string="Master Data Refreshed At",
+        compute="_compute_flow_cursors",
+        inverse="_inverse_flow_cursors",
         readonly=True,
-        copy=False,
         help="Mirakl asks to read carriers, channels, conditions and the other reference lists "
         "at most once a day: the daily import skips them until a day has passed.",
     )
@@ -158,8 +168,9 @@ class MiraklInstance(models.Model):
     )
     listing_sync_date = fields.Datetime(
         string="Listings Synchronised At",
+        compute="_compute_flow_cursors",
+        inverse="_inverse_flow_cursors",
         readonly=True,
-        copy=False,
         help="Date of the last listing import that fully succeeded. The next import only asks "
         "Mirakl for the offers changed since then; it is a full import when empty.",
     )
@@ -181,8 +192,9 @@ class MiraklInstance(models.Model):
     # Orders (issue 4): import, acceptance, sale orders, financial workflow.
     order_watermark = fields.Datetime(
         string="Orders Read Up To",
+        compute="_compute_flow_cursors",
+        inverse="_inverse_flow_cursors",
         readonly=True,
-        copy=False,
         help="Mirakl update date of the latest order stored (UTC). The next import reads the "
         "orders updated since a few minutes before it; empty: the last sweep days.",
     )
@@ -306,6 +318,18 @@ class MiraklInstance(models.Model):
             [(field, "in", self.ids), *domain], [field], ["__count"]
         )
         return {instance.id: count for instance, count in groups}
+
+    @api.depends("flow_ids.cursor")
+    def _compute_flow_cursors(self):
+        for instance in self:
+            cursors = {row.flow_code: row.cursor for row in instance.flow_ids}
+            for field, code in FLOW_CURSORS.items():
+                instance[field] = cursors.get(code, False)
+
+    def _inverse_flow_cursors(self):
+        for instance in self:
+            for field, code in FLOW_CURSORS.items():
+                instance._set_flow_cursor(code, instance[field])
 
     def _compute_listing_count(self):
         # COUNT(product_id) counts the matched listings: both numbers in one query.
@@ -536,6 +560,17 @@ class MiraklInstance(models.Model):
             [("instance_id", "in", self.ids)],
             search_default_to_accept=1,
         )
+
+    def _set_flow_cursor(self, code, value):
+        """Move the cursor of flow ``code`` (a job's progress) on its row, not on the
+        Marketplace."""
+        self.ensure_one()
+        row = self.sudo().flow_ids.filtered(lambda flow: flow.flow_code == code)
+        if not row:
+            self.env["mirakl.instance.flow"]._sync(self)
+            row = self.sudo().flow_ids.filtered(lambda flow: flow.flow_code == code)
+        if row.cursor != value:
+            row.cursor = value
 
     def _run_flow(self, code, **options):
         """Run the flow ``code`` for this Marketplace: it selects the work and enqueues jobs.

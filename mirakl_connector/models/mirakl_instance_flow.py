@@ -39,6 +39,13 @@ class MiraklInstanceFlow(models.Model):
         ondelete="set null",
         groups="base.group_system",
     )
+    cursor = fields.Datetime(
+        string="Synchronised Up To",
+        readonly=True,
+        copy=False,
+        help="Where the flow's next run starts (orders: Mirakl's update date of the latest "
+        "order stored; listings: the last complete export; master data: the last refresh).",
+    )
     interval = fields.Char(string="Runs", compute="_compute_schedule")
     nextcall = fields.Datetime(string="Next Run", compute="_compute_schedule")
     last_log_id = fields.Many2one("mirakl.sync.log", string="Last Run", compute="_compute_last_run")

@@ -24,6 +24,8 @@ CONCURRENCY_ERRORS = (
     psycopg2.errors.LockNotAvailable,
     psycopg2.errors.DeadlockDetected,
 )
+# Accepted orders whose goods have not left: their units are promised.
+ACCEPTED_UNSHIPPED_STATES = ("WAITING_DEBIT", "WAITING_DEBIT_PAYMENT", "SHIPPING")
 # Errors that say what is wrong with an order or its setup; anything else is a bug (logged).
 ORDER_ERRORS = (UserError, order_mapping.PayloadError, errors.MiraklError)
 
@@ -41,8 +43,11 @@ class MiraklOrderProcessor(models.AbstractModel):
     _description = "Mirakl Order Processing"
 
     @api.model
-    def _process(self, instance, orders):
-        """Process the stored payloads of ``orders``; failures end on the orders and the log."""
+    def _process(self, instance, orders, confirm=True):
+        """Process the stored payloads of ``orders``; failures end on the orders and the log.
+
+        ``confirm=False`` leaves the quotations to confirm to ``_confirm_quotations``.
+        """
         if not orders:
             return
         with self._retry_on_concurrency():
@@ -61,27 +66,58 @@ class MiraklOrderProcessor(models.AbstractModel):
             self._isolated(items, lambda batch: self._apply_mirror(batch, lookups), failures)
             for item in items:
                 self._isolated([item], lambda b: self._acceptance(instance, b, lookups), failures)
+            new = [item for item in items if self._needs_sale_order(instance, *item)]
             self._isolated(
-                [item for item in items if self._needs_sale_order(instance, *item)],
-                lambda batch: self._create_sale_orders(instance, batch, lookups),
+                new, lambda batch: self._create_sale_orders(instance, batch, lookups), failures
+            )
+            new_ids = {order.id for order, _payload in new}
+            self._isolated(
+                [
+                    (order, payload)
+                    for order, payload in items
+                    if order.id not in new_ids and order.sale_order_id and not order.sync_stopped
+                ],
+                lambda batch: self._update_contacts(instance, batch, lookups),
                 failures,
             )
-            self._isolated(
-                [item for item in items if item[0].sale_order_id and not item[0].sync_stopped],
-                lambda batch: self._complete_contacts(instance, batch, lookups),
-                failures,
-            )
-            self._isolated(
-                [item for item in items if self._needs_confirmation(instance, item[0])],
-                self._confirm,
-                failures,
-            )
+            if confirm:
+                self._isolated(
+                    [item for item in items if self._needs_confirmation(instance, item[0])],
+                    self._confirm,
+                    failures,
+                )
             for item in items:
                 if item[0].sale_order_id and not item[0].sync_stopped:
                     self._isolated(
                         [item], lambda b: self._follow_up(instance, b, lookups), failures
                     )
             self._finish(instance, orders, failures)
+
+    @api.model
+    def _confirm_quotations(self, instance, orders):
+        """Confirm the quotations of processed ``orders`` together, then apply what needs a
+        confirmed sale order (deliveries done elsewhere, invoicing).
+
+        Confirming many sale orders at once shares the stock rules' work, which one order's
+        job cannot. Orders another job holds are left for the next run; failures end on the
+        orders and the log, with a retry of the order's processing.
+        """
+        with self._retry_on_concurrency():
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM mirakl_order WHERE id IN %s FOR NO KEY UPDATE SKIP LOCKED",
+                    tuple(orders.ids) or (0,),
+                )
+            )
+            orders = orders.browse(row[0] for row in self.env.cr.fetchall())
+            orders = orders.filtered(lambda order: self._needs_confirmation(instance, order))
+            failures = {}
+            items = self._load(orders, failures)
+            lookups = self._prefetch(instance, [payload for _order, payload in items])
+            self._isolated(items, self._confirm, failures)
+            for item in items:
+                self._isolated([item], lambda b: self._follow_up(instance, b, lookups), failures)
+            self._report(instance, orders, failures)
 
     # -- steps ---------------------------------------------------------------------------
 
@@ -207,7 +243,8 @@ class MiraklOrderProcessor(models.AbstractModel):
         }
         warehouse = self._warehouse(instance, order, lookups)
         stock = order.line_ids.product_id.with_context(warehouse_id=warehouse.id)
-        free_qty = {product.id: product.free_qty for product in stock}
+        promised = self._promised_quantities(instance, order, stock)
+        free_qty = {product.id: product.free_qty - promised.get(product, 0) for product in stock}
         return order_mapping.rule_refusals(
             [
                 dict(line, order_line_id=str(line["order_line_id"]))
@@ -219,6 +256,29 @@ class MiraklOrderProcessor(models.AbstractModel):
             instance.acceptance_stock_buffer,
             instance.acceptance_price_tolerance,
         )
+
+    @api.model
+    def _promised_quantities(self, instance, order, products):
+        """``{product: units}`` other orders of the Marketplace were accepted for but whose
+        sale order does not reserve them yet: free stock must not promise them twice."""
+        groups = self.env["mirakl.order.line"]._read_group(
+            [
+                ("instance_id", "=", instance.id),
+                ("order_id", "!=", order.id),
+                ("product_id", "in", products.ids),
+                ("mirakl_state", "not in", order_mapping.UNSOLD_LINE_STATES),
+                "|",
+                ("acceptance_decision", "=", "accepted"),
+                ("order_id.mirakl_state", "in", ACCEPTED_UNSHIPPED_STATES),
+                ("acceptance_decision", "!=", "refused"),
+                "|",
+                ("order_id.sale_order_id", "=", False),
+                ("order_id.sale_order_id.state", "in", ("draft", "sent")),
+            ],
+            ["product_id"],
+            ["quantity:sum"],
+        )
+        return dict(groups)
 
     @api.model
     def _needs_sale_order(self, instance, order, payload):
@@ -260,27 +320,49 @@ class MiraklOrderProcessor(models.AbstractModel):
         )
 
     @api.model
-    def _complete_contacts(self, instance, batch, lookups):
-        """Give the quotations made before Mirakl sent the addresses their contacts."""
+    def _update_contacts(self, instance, batch, lookups):
+        """Follow Mirakl's addresses: a quotation made before Mirakl sent them gets its
+        contacts, and a changed address goes to the sale order (and its open deliveries)
+        as long as nothing was delivered or invoiced to the old one."""
         batch = [
             (order, payload)
             for order, payload in batch
-            if order.has_addresses
-            and order.sale_order_id.state in ("draft", "sent")
-            and order.sale_order_id.partner_shipping_id == order.sale_order_id.partner_id
+            if order.has_addresses and order.sale_order_id.state != "cancel"
         ]
         if not batch:
             return
         contacts = self._contacts(instance, batch, lookups)
         for (order, _payload), (_customer, invoice, shipping) in zip(batch, contacts, strict=True):
-            order.sale_order_id.write(
-                {"partner_invoice_id": invoice.id, "partner_shipping_id": shipping.id}
+            sale_order = order.sale_order_id
+            vals = {}
+            if sale_order.partner_invoice_id != invoice and not sale_order.invoice_ids.filtered(
+                lambda move: move.state == "posted"
+            ):
+                vals["partner_invoice_id"] = invoice.id
+            shipped = sale_order.picking_ids.filtered(
+                lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+            )
+            if sale_order.partner_shipping_id != shipping and not shipped:
+                vals["partner_shipping_id"] = shipping.id
+            if not vals:
+                continue
+            if sale_order.state in ("draft", "sent"):
+                sale_order.write(vals)
+                continue
+            sale_order.with_context(update_delivery_shipping_partner=True).write(vals)
+            sale_order.message_post(
+                body=self.env._(
+                    "Mirakl sent new addresses: invoice to %(invoice)s, deliver to %(shipping)s.",
+                    invoice=sale_order.partner_invoice_id.display_name,
+                    shipping=sale_order.partner_shipping_id.display_name,
+                )
             )
 
     @api.model
     def _confirm(self, batch):
         sale_orders = self.env["sale.order"].union(*(order.sale_order_id for order, _p in batch))
-        sale_orders.with_context(**{MIRAKL_SYNC_KEY: True}).action_confirm()
+        # As the Confirm button does: the seller's mandatory analytic plans apply.
+        sale_orders.with_context(**{MIRAKL_SYNC_KEY: True}, validate_analytic=True).action_confirm()
 
     @api.model
     def _follow_up(self, instance, batch, lookups):
@@ -328,6 +410,11 @@ class MiraklOrderProcessor(models.AbstractModel):
                 )
             )
             done.invalidate_recordset(["processed_hash"])
+        self._report(instance, orders, failures)
+
+    @api.model
+    def _report(self, instance, orders, failures):
+        """Put the orders that failed in error, each on a log line with a retry."""
         if not failures:
             return
         log = self.env["mirakl.sync.log"]._start(instance, "orders", "import")
@@ -339,7 +426,9 @@ class MiraklOrderProcessor(models.AbstractModel):
                 record=order,
                 retry=("mirakl.flow.orders", "_job_process_order", [order.mirakl_order_id]),
             )
-        log._finish(processed=len(orders), updated=len(done), failed=len(failures))
+        log._finish(
+            processed=len(orders), updated=len(orders) - len(failures), failed=len(failures)
+        )
 
     # -- helpers -------------------------------------------------------------------------
 

@@ -186,6 +186,22 @@ class TestOrderAcceptance(MiraklOrderCase):
             any("45 free after the buffer" in body for body in order.message_ids.mapped("body"))
         )
 
+    def test_rules_do_not_promise_the_same_stock_to_two_orders(self):
+        """Units accepted for an order whose sale order does not reserve them yet are not
+        free for the next one (50 in stock: 30 + 30 cannot both be accepted)."""
+        self.marketplace.write({"acceptance_mode": "rules", "acceptance_rule_failure": "refuse"})
+        first = self.add_waiting_order(quantity_b=30)
+        second = self.add_waiting_order(quantity_b=30)
+        trap = self.import_orders(process=False)
+        with trap_jobs():  # the refreshes the decisions queue are not needed here
+            trap.perform_enqueued_jobs()
+        self.assertEqual(
+            self.or21_bodies(),
+            [self.decisions(first, True, True), self.decisions(second, True, False)],
+        )
+        note = self.mirakl_order(second.order_id).line_ids[1].acceptance_note
+        self.assertIn("20 free after the buffer, 30 ordered", note)
+
     def test_rules_leave_a_badly_priced_order_to_the_seller(self):
         self.marketplace.write({"acceptance_mode": "rules", "acceptance_price_tolerance": 5})
         sim_order = self.add_waiting_order(price_b="12.00")

@@ -145,6 +145,55 @@ class TestOrderImport(MiraklOrderCase):
         self.assertEqual(failed.import_state, "done")
         self.assertEqual(failed.sale_order_id.state, "sale")
 
+    def test_quotations_are_confirmed_together_and_a_failure_stays_on_its_order(self):
+        """Each order is processed in its own job; one job then confirms the quotations
+        together. An order whose confirmation fails (the seller's accounting requires an
+        analytic distribution on its product) ends in error with a retry; the others are
+        confirmed."""
+        category = self.env["product.category"].create({"name": "Analytic required"})
+        plan = self.env["account.analytic.plan"].create({"name": "Channels"})
+        self.env["account.analytic.account"].create({"name": "Mirakl", "plan_id": plan.id})
+        rule = self.env["account.analytic.applicability"].create(
+            {
+                "analytic_plan_id": plan.id,
+                "business_domain": "sale_order",
+                "product_categ_id": category.id,
+                "applicability": "mandatory",
+            }
+        )
+        self.env["product.product"].create(
+            {"name": "Stuck", "default_code": "SKU-STUCK", "categ_id": category.id}
+        )
+        first, second = self.add_order("SHIPPING"), self.add_order("SHIPPING")
+        stuck = self.add_order(
+            "SHIPPING", lines=[{"offer_sku": "SKU-STUCK", "quantity": 1, "price_unit": "9.00"}]
+        )
+        trap = self.import_orders(process=False)
+        with trap_jobs() as confirmations:  # the confirmation queued by the processing jobs
+            trap.perform_enqueued_jobs()
+        processed = [self.mirakl_order(o.order_id) for o in (first, second, stuck)]
+        self.assertEqual([o.import_state for o in processed], ["done"] * 3)
+        self.assertEqual({o.sale_order_id.state for o in processed}, {"draft"})
+        confirmations.assert_jobs_count(1, only=self.flow._job_confirm_quotations)
+
+        confirmations.perform_enqueued_jobs()
+        self.assertEqual(processed[0].sale_order_id.state, "sale")
+        self.assertEqual(processed[1].sale_order_id.state, "sale")
+        self.assertTrue(processed[0].sale_order_id.picking_ids)
+        failed = processed[2]
+        self.assertEqual(failed.import_state, "error")
+        self.assertEqual(failed.sale_order_id.state, "draft")
+        self.assertIn("analytic distribution", failed.import_error)
+        (line,) = self.last_log().line_ids
+        self.assertEqual(line.mirakl_ref, stuck.order_id)
+
+        rule.applicability = "optional"
+        with trap_jobs() as trap:
+            line.action_retry()
+            self.run_jobs(trap)
+        self.assertEqual(failed.import_state, "done")
+        self.assertEqual(failed.sale_order_id.state, "sale")
+
     def test_watermark_never_passes_an_order_that_could_not_be_stored(self):
         stored = self.add_order("SHIPPING")
         lost = self.add_order("SHIPPING", created_date=datetime.now(UTC) - timedelta(hours=2))
