@@ -66,14 +66,18 @@ class MiraklOrderProcessor(models.AbstractModel):
             self._isolated(items, lambda batch: self._apply_mirror(batch, lookups), failures)
             for item in items:
                 self._isolated([item], lambda b: self._acceptance(instance, b, lookups), failures)
+            new = [item for item in items if self._needs_sale_order(instance, *item)]
             self._isolated(
-                [item for item in items if self._needs_sale_order(instance, *item)],
-                lambda batch: self._create_sale_orders(instance, batch, lookups),
-                failures,
+                new, lambda batch: self._create_sale_orders(instance, batch, lookups), failures
             )
+            new_ids = {order.id for order, _payload in new}
             self._isolated(
-                [item for item in items if item[0].sale_order_id and not item[0].sync_stopped],
-                lambda batch: self._complete_contacts(instance, batch, lookups),
+                [
+                    (order, payload)
+                    for order, payload in items
+                    if order.id not in new_ids and order.sale_order_id and not order.sync_stopped
+                ],
+                lambda batch: self._update_contacts(instance, batch, lookups),
                 failures,
             )
             if confirm:
@@ -318,21 +322,42 @@ class MiraklOrderProcessor(models.AbstractModel):
         )
 
     @api.model
-    def _complete_contacts(self, instance, batch, lookups):
-        """Give the quotations made before Mirakl sent the addresses their contacts."""
+    def _update_contacts(self, instance, batch, lookups):
+        """Follow Mirakl's addresses: a quotation made before Mirakl sent them gets its
+        contacts, and a changed address goes to the sale order (and its open deliveries)
+        as long as nothing was delivered or invoiced to the old one."""
         batch = [
             (order, payload)
             for order, payload in batch
-            if order.has_addresses
-            and order.sale_order_id.state in ("draft", "sent")
-            and order.sale_order_id.partner_shipping_id == order.sale_order_id.partner_id
+            if order.has_addresses and order.sale_order_id.state != "cancel"
         ]
         if not batch:
             return
         contacts = self._contacts(instance, batch, lookups)
         for (order, _payload), (_customer, invoice, shipping) in zip(batch, contacts, strict=True):
-            order.sale_order_id.write(
-                {"partner_invoice_id": invoice.id, "partner_shipping_id": shipping.id}
+            sale_order = order.sale_order_id
+            vals = {}
+            if sale_order.partner_invoice_id != invoice and not sale_order.invoice_ids.filtered(
+                lambda move: move.state == "posted"
+            ):
+                vals["partner_invoice_id"] = invoice.id
+            shipped = sale_order.picking_ids.filtered(
+                lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+            )
+            if sale_order.partner_shipping_id != shipping and not shipped:
+                vals["partner_shipping_id"] = shipping.id
+            if not vals:
+                continue
+            if sale_order.state in ("draft", "sent"):
+                sale_order.write(vals)
+                continue
+            sale_order.with_context(update_delivery_shipping_partner=True).write(vals)
+            sale_order.message_post(
+                body=self.env._(
+                    "Mirakl sent new addresses: invoice to %(invoice)s, deliver to %(shipping)s.",
+                    invoice=sale_order.partner_invoice_id.display_name,
+                    shipping=sale_order.partner_shipping_id.display_name,
+                )
             )
 
     @api.model

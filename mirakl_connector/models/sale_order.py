@@ -451,39 +451,31 @@ class SaleOrder(models.Model):
             )
 
     def _mirakl_validate_deliveries(self, tracking_ref, carrier):
-        """Mark the open deliveries done: the order was shipped outside Odoo."""
+        """Mark the open transfers done, upstream steps first (pick, pack, then the delivery):
+        the order was shipped outside Odoo."""
         self.ensure_one()
-        pickings = self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
-        for picking in pickings.sorted("id"):
-            if picking.state == "draft":
-                picking.action_confirm()
-            for move in picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
-                move.quantity = move.product_uom_qty
-                move.picked = True
-            vals = {"carrier_tracking_ref": tracking_ref} if tracking_ref else {}
-            if carrier and not picking.carrier_id:
-                vals["carrier_id"] = carrier.id
-            picking.write(vals)
-            result = picking.with_context(
-                skip_backorder=True,
-                picking_ids_not_to_backorder=picking.ids,
-                skip_sms=True,
-                mirakl_external_fulfilment=True,
-            ).button_validate()
-            if result is not True:
-                raise UserError(
-                    self.env._(
-                        "Delivery %(picking)s could not be validated without a person: "
-                        "validate it by hand (lots, serial numbers...).",
-                        picking=picking.name,
+        validated = self.env["stock.picking"]
+        while pending := (
+            self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")) - validated
+        ):
+            # The next steps' transfers may only appear once the previous step is done.
+            ready = (
+                pending.filtered(
+                    lambda p: all(
+                        move.state in ("done", "cancel") for move in p.move_ids.move_orig_ids
                     )
                 )
-        if pickings:
+                or pending.sorted("id")[:1]
+            )
+            for picking in ready.sorted("id"):
+                picking._mirakl_validate_shipped(tracking_ref, carrier)
+            validated |= ready
+        if validated:
             self.message_post(
                 body=self.env._(
-                    "Shipped outside Odoo according to Mirakl: deliveries %(pickings)s "
+                    "Shipped outside Odoo according to Mirakl: transfers %(pickings)s "
                     "validated (tracking: %(tracking)s).",
-                    pickings=", ".join(pickings.mapped("name")),
+                    pickings=", ".join(validated.mapped("name")),
                     tracking=tracking_ref or "-",
                 )
             )

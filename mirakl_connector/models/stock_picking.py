@@ -3,6 +3,7 @@
 import re
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import float_round
 
 # Carriers joining the numbers of several parcels in one tracking reference use these.
@@ -74,6 +75,35 @@ class StockPicking(models.Model):
         for picking in self.filtered(lambda p: p.mirakl_shipment_state == "error"):
             self.env["mirakl.flow.shipments"]._enqueue_picking(picking.sudo(), "_job_send_picking")
         return True
+
+    def _mirakl_validate_shipped(self, tracking_ref, carrier):
+        """Validate this transfer in full, without backorder: Mirakl says the goods left
+        (deliveries get the tracking and carrier Mirakl knows)."""
+        self.ensure_one()
+        if self.state == "draft":
+            self.action_confirm()
+        for move in self.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        if self.picking_type_code == "outgoing":
+            vals = {"carrier_tracking_ref": tracking_ref} if tracking_ref else {}
+            if carrier and not self.carrier_id:
+                vals["carrier_id"] = carrier.id
+            self.write(vals)
+        result = self.with_context(
+            skip_backorder=True,
+            picking_ids_not_to_backorder=self.ids,
+            skip_sms=True,
+            mirakl_external_fulfilment=True,
+        ).button_validate()
+        if result is not True:
+            raise UserError(
+                self.env._(
+                    "Transfer %(picking)s could not be validated without a person: "
+                    "validate it by hand (lots, serial numbers...).",
+                    picking=self.name,
+                )
+            )
 
     def _mirakl_queue_shipments(self):
         """Mark the done deliveries of Mirakl orders to send, each in a job of its own: the

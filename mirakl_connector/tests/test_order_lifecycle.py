@@ -95,6 +95,51 @@ class TestOrderLifecycle(MiraklOrderCase):
         self.assertEqual(order.mirakl_state, "RECEIVED")
         self.assertEqual(len(order.sale_order_id.picking_ids), 1)
 
+    def test_shipped_outside_odoo_with_pick_then_ship_validates_both_steps(self):
+        warehouse = self.marketplace.warehouse_id
+        warehouse.delivery_steps = "pick_ship"
+        sim_order, order = self.imported(shipping={"carrier_code": "UPS", "tracking": "1Z42"})
+        self.assertEqual(order.sale_order_id.picking_ids.picking_type_id, warehouse.pick_type_id)
+        self.simulator.set_order_state(sim_order.order_id, "SHIPPED")
+        self.import_orders()
+        pickings = order.sale_order_id.picking_ids
+        ship = pickings.filtered(lambda p: p.picking_type_code == "outgoing")
+        self.assertEqual(pickings.picking_type_id, warehouse.pick_type_id | warehouse.out_type_id)
+        self.assertEqual(pickings.mapped("state"), ["done", "done"])
+        self.assertEqual(ship.carrier_tracking_ref, "1Z42")
+        self.assertFalse((pickings - ship).carrier_tracking_ref)
+        self.assertEqual(order.sale_order_id.order_line.mapped("qty_delivered")[:2], [2.0, 1.0])
+        output = warehouse.wh_output_stock_loc_id
+        self.assertFalse(
+            self.env["stock.quant"].search(
+                [("location_id", "=", output.id), ("quantity", "!=", 0)]
+            ),
+            "nothing left behind between the steps",
+        )
+
+    def test_new_delivery_address_follows_until_the_goods_leave(self):
+        sim_order, order = self.imported()
+        sale_order = order.sale_order_id
+        old_contact = sale_order.partner_shipping_id
+        live = self.simulator.get_order(sim_order.order_id)
+        live.customer["shipping_address"] = dict(
+            live.customer["shipping_address"], street_1="12 New Street", city="Lyon"
+        )
+        self.simulator.touch_order(sim_order.order_id)
+        self.import_orders()
+        contact = sale_order.partner_shipping_id
+        self.assertNotEqual(contact, old_contact)
+        self.assertEqual((contact.street, contact.city), ("12 New Street", "Lyon"))
+        self.assertEqual(contact.parent_id, old_contact.parent_id, "same Marketplace customer")
+        self.assertEqual(sale_order.picking_ids.partner_id, contact)
+        self.assertIn("Mirakl sent new addresses", self.bodies(sale_order))
+
+        sale_order.picking_ids._mirakl_validate_shipped("T1", self.env["delivery.carrier"])
+        live.customer["shipping_address"] = dict(live.customer["shipping_address"], city="Nice")
+        self.simulator.touch_order(sim_order.order_id)
+        self.import_orders()
+        self.assertEqual(sale_order.partner_shipping_id, contact, "delivered: kept as shipped")
+
     def test_stopped_order_keeps_its_sale_order_as_it_is(self):
         sim_order, order = self.imported()
         order.sale_order_id.mirakl_sync_stopped = True
