@@ -40,7 +40,7 @@ http_port = $HTTP_PORT
 server_wide_modules = base,web,queue_job
 
 [queue_job]
-channels = root:2,root.mirakl:2,root.mirakl.catalog:1,root.mirakl.orders:2,root.mirakl.stock:1:throttle=15,root.mirakl.prices:1:throttle=15,root.mirakl.shipments:1,root.mirakl.documents:1
+channels = root:4,root.mirakl:4,root.mirakl.catalog:1,root.mirakl.orders:2,root.mirakl.stock:1:throttle=15,root.mirakl.prices:1:throttle=15,root.mirakl.shipments:1,root.mirakl.documents:1,root.mirakl.refunds:1,root.mirakl.messages:1,root.mirakl.payouts:1
 CONF
 
 state=""

@@ -1,4 +1,6 @@
 from . import mirakl_instance
+from . import mirakl_instance_orders
+from . import mirakl_instance_after_sale
 from . import mirakl_flow
 from . import mirakl_call_limit
 from . import mirakl_instance_flow
@@ -30,6 +32,7 @@ from . import mirakl_tax_mapping
 from . import mirakl_payment_mapping
 from . import mirakl_flow_orders
 from . import mirakl_flow_orders_sweep
+from . import mirakl_order_acceptance
 from . import mirakl_order_processor
 from . import res_partner
 from . import sale_order

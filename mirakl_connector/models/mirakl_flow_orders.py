@@ -366,16 +366,20 @@ class MiraklFlowOrders(models.AbstractModel):
         """Processed orders whose quotation waits for its confirmation."""
         if not instance.auto_confirm:
             return self.env["mirakl.order"]
-        return self.env["mirakl.order"].sudo().search(
-            [
-                ("instance_id", "=", instance.id),
-                ("import_state", "=", "done"),
-                ("sync_stopped", "=", False),
-                ("mirakl_state", "in", order_mapping.states_from("SHIPPING")),
-                ("sale_order_id.state", "in", ("draft", "sent")),
-            ],
-            limit=limit,
-            order="id",
+        return (
+            self.env["mirakl.order"]
+            .sudo()
+            .search(
+                [
+                    ("instance_id", "=", instance.id),
+                    ("import_state", "=", "done"),
+                    ("sync_stopped", "=", False),
+                    ("mirakl_state", "in", order_mapping.states_from("SHIPPING")),
+                    ("sale_order_id.state", "in", ("draft", "sent")),
+                ],
+                limit=limit,
+                order="id",
+            )
         )
 
     @api.model

@@ -189,114 +189,6 @@ class MiraklInstance(models.Model):
     sync_error_count = fields.Integer(compute="_compute_sync_error_count")
     pending_job_count = fields.Integer(compute="_compute_pending_job_count")
 
-    # Orders (issue 4): import, acceptance, sale orders, financial workflow.
-    order_watermark = fields.Datetime(
-        string="Orders Read Up To",
-        compute="_compute_flow_cursors",
-        inverse="_inverse_flow_cursors",
-        readonly=True,
-        help="Mirakl update date of the latest order stored (UTC). The next import reads the "
-        "orders updated since a few minutes before it; empty: the last sweep days.",
-    )
-    order_state_ids = fields.Many2many(
-        "mirakl.order.state",
-        string="Import Orders In",
-        default=lambda self: self.env["mirakl.order.state"].search([]),
-        help="Statuses of the orders to import; empty imports them all. Leaving out Cancelled "
-        "or Shipped hides the cancellations and shipments made outside Odoo.",
-    )
-    order_sweep_days = fields.Integer(
-        string="Catch-up Sweep (Days)",
-        default=5,
-        help="Every night, the orders updated in the last days are read again and anything "
-        "missed is repaired.",
-    )
-    sale_order_state = fields.Selection(
-        [
-            ("WAITING_DEBIT_PAYMENT", "Accepted"),
-            ("SHIPPING", "To ship (paid)"),
-            ("SHIPPED", "Shipped"),
-        ],
-        string="Create Sale Orders When",
-        default="SHIPPING",
-        required=True,
-        help="Mirakl status from which an order gets its sale order. Sale orders are only "
-        "confirmed (stock reserved) once Mirakl says the order is to ship.",
-    )
-    acceptance_mode = fields.Selection(
-        [("manual", "Manual"), ("automatic", "Accept all"), ("rules", "By rules")],
-        default="manual",
-        required=True,
-        help="Manual: the responsible accepts or refuses each order, reminded by an activity. "
-        "By rules: lines with a known product, enough free stock and the listed price are "
-        "accepted.",
-    )
-    acceptance_delay_hours = fields.Integer(
-        string="Acceptance Delay (Hours)",
-        default=48,
-        help="How long the operator leaves an order awaiting acceptance before refusing it.",
-    )
-    acceptance_stock_buffer = fields.Float(
-        string="Stock Buffer",
-        digits="Product Unit of Measure",
-        help="Units of free stock the rules keep back before accepting a line.",
-    )
-    acceptance_price_tolerance = fields.Float(
-        string="Price Tolerance (%)",
-        help="Largest gap the rules accept between the ordered and the listed unit price.",
-    )
-    acceptance_rule_failure = fields.Selection(
-        [("manual", "Leave the order to the responsible"), ("refuse", "Refuse those lines")],
-        string="When Rules Fail",
-        default="manual",
-        required=True,
-    )
-    user_id = fields.Many2one(
-        "res.users",
-        string="Responsible",
-        default=lambda self: self.env.user,
-        help="Salesperson of the Marketplace's orders; decides on the orders to accept.",
-    )
-    team_id = fields.Many2one("crm.team", string="Sales Team", check_company=True)
-    default_carrier_id = fields.Many2one(
-        "delivery.carrier",
-        string="Default Delivery Method",
-        check_company=True,
-        help="Delivery method of the orders whose Mirakl carrier is not mapped.",
-    )
-    discount_product_id = fields.Many2one(
-        "product.product",
-        string="Promotion Product",
-        check_company=True,
-        help="Product of the lines carrying the discounts Mirakl applied beyond unit prices.",
-    )
-    create_company_partner = fields.Boolean(
-        string="Company Contacts",
-        help="Create a company partner for buyers ordering for a company, as their parent.",
-    )
-    auto_confirm = fields.Boolean(
-        string="Confirm Sale Orders",
-        default=True,
-        help="Confirm the sale order (deliveries created) once Mirakl says it is to ship.",
-    )
-    auto_invoice = fields.Boolean(
-        string="Invoice Automatically",
-        help="Create and post the invoices of confirmed orders; the payment mappings may say "
-        "otherwise per payment workflow.",
-    )
-    payment_journal_id = fields.Many2one(
-        "account.journal",
-        check_company=True,
-        domain="[('type', 'in', ('bank', 'cash'))]",
-        help="Register the payment of the invoices on this journal (the operator collected it).",
-    )
-    tax_mapping_ids = fields.One2many("mirakl.tax.mapping", "instance_id", string="Tax Mappings")
-    payment_mapping_ids = fields.One2many(
-        "mirakl.payment.mapping", "instance_id", string="Payment Mappings"
-    )
-    mirakl_order_count = fields.Integer(compute="_compute_mirakl_order_counts")
-    order_to_accept_count = fields.Integer(compute="_compute_mirakl_order_counts")
-
     # Stock and prices (issue 5): what the exports publish.
     stock_warehouse_ids = fields.Many2many(
         "stock.warehouse",
@@ -310,143 +202,6 @@ class MiraklInstance(models.Model):
         help="Units of free stock kept back from each published quantity, against overselling; "
         "listings may have their own.",
     )
-
-    # After the sale (issue 8): documents, refunds, returns, messages, payouts.
-    # Refunds: credit notes sent as OR28 refunds, cancellations in Odoo as OR30.
-    send_refunds = fields.Boolean(
-        string="Send Refunds to Mirakl",
-        help="Refund on Mirakl (OR28) each posted credit note of a Mirakl order, line by line, "
-        "so the customer gets the money back. Refunds made on Mirakl become credit notes "
-        "either way.",
-    )
-    refund_reason_id = fields.Many2one(
-        "mirakl.reason",
-        string="Default Refund Reason",
-        check_company=True,
-        domain="[('instance_id', '=', id), ('type', '=', 'REFUND'), ('is_shop_right', '=', True)]",
-        help="Sent with the refunds of credit notes that give no reason of their own.",
-    )
-    cancel_reason_id = fields.Many2one(
-        "mirakl.reason",
-        string="Default Cancellation Reason",
-        check_company=True,
-        domain="[('instance_id', '=', id), ('type', '=', 'CANCELATION'), "
-        "('is_shop_right', '=', True)]",
-        help="Proposed when cancelling units of an order on Mirakl from Odoo.",
-    )
-    # Payouts: accounting documents (IV01), transaction lines (TL02), payout journal entries.
-    payout_create_entries = fields.Boolean(
-        string="Post Payout Entries",
-        help="Post a journal entry for each payout Mirakl makes, from its transaction lines: "
-        "order amounts leave the clearing account, commissions and fees become expenses, the "
-        "net amount lands on the payout journal.",
-    )
-    payout_journal_id = fields.Many2one(
-        "account.journal",
-        check_company=True,
-        domain="[('type', 'in', ('bank', 'general'))]",
-        compute="_compute_payout_settings",
-        store=True,
-        readonly=False,
-        precompute=True,
-        help="Journal of the payout entries; its account receives the net amount paid out.",
-    )
-    payout_clearing_account_id = fields.Many2one(
-        "account.account",
-        string="Marketplace Clearing Account",
-        check_company=True,
-        compute="_compute_payout_settings",
-        store=True,
-        readonly=False,
-        precompute=True,
-        help="What the marketplace owes for the orders it collected: payouts credit it with "
-        "the order amounts and debit it with the refunds.",
-    )
-    payout_commission_account_id = fields.Many2one(
-        "account.account",
-        string="Commission Expense Account",
-        check_company=True,
-        compute="_compute_payout_settings",
-        store=True,
-        readonly=False,
-        precompute=True,
-        help="Expense account of the operator's commissions and their tax.",
-    )
-    payout_fee_account_id = fields.Many2one(
-        "account.account",
-        string="Fee Expense Account",
-        check_company=True,
-        compute="_compute_payout_settings",
-        store=True,
-        readonly=False,
-        precompute=True,
-        help="Expense account of subscriptions, seller fees, penalties and manual invoices.",
-    )
-    # Documents: invoices sent to the Mirakl orders (OR74), order and shop documents.
-    upload_invoices = fields.Boolean(
-        help="Send the PDF of each posted customer invoice and credit note of a Mirakl order to "
-        "that order on Mirakl, where the customer finds it. Each is sent once.",
-    )
-    invoice_document_type = fields.Char(
-        default="CUSTOMER_INVOICE",
-        required=True,
-        help="Mirakl's code of the document type of invoices (see Document Types; "
-        "CUSTOMER_INVOICE on most platforms).",
-    )
-    credit_note_document_type_id = fields.Many2one(
-        "mirakl.document.type",
-        check_company=True,
-        domain="[('instance_id', '=', id), ('entity', '=', 'ORDER'), ('is_system', '=', False)]",
-        help="Mirakl document type of credit notes. Empty: credit notes go with the invoice "
-        "document type.",
-    )
-    import_order_documents = fields.Boolean(
-        default=True,
-        help="Attach to the sale orders the documents the operator or the customer attach to "
-        "the Mirakl orders (delivery slips, return labels...), every hour.",
-    )
-    # Messages: customer and operator messages of the inbox (M11), replies (M12, OR43).
-    message_import = fields.Boolean(
-        string="Import Messages",
-        default=True,
-        help="Show the Marketplace's messages (customers, operator) in the chatter of the sale "
-        "orders, every 15 minutes, and answer them from Odoo.",
-    )
-    message_import_days = fields.Integer(
-        string="First Import (Days)",
-        default=30,
-        help="The first message import reads the threads updated in these last days.",
-    )
-    message_reply_activity = fields.Boolean(
-        string="Reply Reminders",
-        default=True,
-        help="Give the salesperson an activity while a customer waits for the shop's answer.",
-    )
-    # Returns: customers' return requests (RT11), decisions (RT21), receptions (RT25).
-    returns_enabled = fields.Boolean(
-        readonly=True,
-        help="The platform manages returns (learned by Test Connection): they are imported "
-        "every 15 minutes, accepted or refused from Odoo, and received with a return receipt.",
-    )
-    return_confirm_reception = fields.Boolean(
-        string="Confirm Return Receptions",
-        default=True,
-        help="Validating the receipt of a return tells Mirakl the items arrived: the return "
-        "becomes Received.",
-    )
-
-    @api.depends("company_id")
-    def _compute_payout_settings(self):
-        """Payout settings start from the company's chart: its bank journal, receivable and
-        expense accounts (``mirakl.accounting.document._payout_defaults``)."""
-        documents = self.env["mirakl.accounting.document"]
-        for instance in self:
-            for name, value in documents._payout_defaults(instance.company_id).items():
-                current = instance[name]
-                if not current or not current.filtered_domain(
-                    current._check_company_domain(instance.company_id)
-                ):
-                    instance[name] = value
 
     def _count_by_instance(self, model, domain, field="instance_id"):
         """``{instance id: count}`` of the ``model`` records of ``domain`` linked to these
@@ -492,15 +247,6 @@ class MiraklInstance(models.Model):
         )
         for instance in self:
             instance.pending_job_count = counts.get(instance.id, 0)
-
-    def _compute_mirakl_order_counts(self):
-        totals = self._count_by_instance("mirakl.order", [])
-        to_accept = self._count_by_instance(
-            "mirakl.order", [("mirakl_state", "=", "WAITING_ACCEPTANCE")]
-        )
-        for instance in self:
-            instance.mirakl_order_count = totals.get(instance.id, 0)
-            instance.order_to_accept_count = to_accept.get(instance.id, 0)
 
     @api.constrains("shop_id")
     def _check_shop_id(self):
@@ -638,11 +384,6 @@ class MiraklInstance(models.Model):
         self._run_flow("listings")
         return self._queued_notification(self.env._("Listing import queued."))
 
-    def action_import_orders(self):
-        """Queue the import of the orders changed since the last one."""
-        self._run_flow("orders")
-        return self._queued_notification(self.env._("Order import queued."))
-
     def _action_view(self, xmlid, domain=None, **context):
         """The window action ``xmlid``, on ``domain`` if given, with ``context`` only."""
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
@@ -682,20 +423,6 @@ class MiraklInstance(models.Model):
         return self._action_view(
             "queue_job.action_queue_job",
             [("mirakl_instance_id", "=", self.id), ("state", "in", PENDING_JOB_STATES)],
-        )
-
-    def action_view_orders(self):
-        return self._action_view(
-            "mirakl_connector.mirakl_order_action",
-            [("instance_id", "in", self.ids)],
-            default_instance_id=self.id,
-        )
-
-    def action_view_orders_to_accept(self):
-        return self._action_view(
-            "mirakl_connector.mirakl_order_action",
-            [("instance_id", "in", self.ids)],
-            search_default_to_accept=1,
         )
 
     def _set_flow_cursor(self, code, value):

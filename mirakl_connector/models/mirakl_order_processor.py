@@ -24,8 +24,6 @@ CONCURRENCY_ERRORS = (
     psycopg2.errors.LockNotAvailable,
     psycopg2.errors.DeadlockDetected,
 )
-# Accepted orders whose goods have not left: their units are promised.
-ACCEPTED_UNSHIPPED_STATES = ("WAITING_DEBIT", "WAITING_DEBIT_PAYMENT", "SHIPPING")
 # Errors that say what is wrong with an order or its setup; anything else is a bug (logged).
 ORDER_ERRORS = (UserError, order_mapping.PayloadError, errors.MiraklError)
 
@@ -202,85 +200,8 @@ class MiraklOrderProcessor(models.AbstractModel):
     def _acceptance(self, instance, batch, lookups):
         """Decide on an order awaiting acceptance as the Marketplace says (OR21)."""
         ((order, payload),) = batch
-        if order.mirakl_state != "WAITING_ACCEPTANCE":
-            if order.activity_ids:
-                order.activity_unlink(["mail.mail_activity_data_todo"])
-            return
-        if order.acceptance_sent_date:
-            return
-        mode = instance.acceptance_mode
-        if mode == "manual":
-            order._mirakl_schedule_acceptance_activity()
-            return
-        decisions = {line.mirakl_line_id: True for line in order.line_ids}
-        reason = None
-        if mode == "rules":
-            refusals = self._rule_refusals(instance, order, payload, lookups)
-            for line in order.line_ids:
-                line.acceptance_note = refusals.get(line.mirakl_line_id, False)
-            if refusals and instance.acceptance_rule_failure == "manual":
-                order._mirakl_schedule_acceptance_activity(
-                    note="; ".join(f"{key}: {value}" for key, value in refusals.items())
-                )
-                return
-            decisions = {line_id: line_id not in refusals for line_id in decisions}
-            reason = "; ".join(refusals.values()) or None
-        try:
-            order._mirakl_send_acceptance(decisions, reason=reason)
-        except errors.MiraklBadRequestError as error:
-            # Already decided (a retry, the operator) or no longer possible: read it again.
-            order.message_post(
-                body=self.env._("Mirakl refused the decision: %(message)s", message=error.message)
-            )
-            order.action_refresh()
-
-    @api.model
-    def _rule_refusals(self, instance, order, payload, lookups):
-        """``{line id: reason}`` of the lines the acceptance rules would not accept."""
-        lines = {line.mirakl_line_id: line for line in order.line_ids}
-        products = {line_id: line.product_id.id for line_id, line in lines.items()}
-        prices = {
-            line_id: lookups["listing_prices"].get(line.listing_id.id)
-            for line_id, line in lines.items()
-        }
         warehouse = self._warehouse(instance, order, lookups)
-        stock = order.line_ids.product_id.with_context(warehouse_id=warehouse.id)
-        promised = self._promised_quantities(instance, order, stock)
-        free_qty = {product.id: product.free_qty - promised.get(product, 0) for product in stock}
-        return order_mapping.rule_refusals(
-            [
-                dict(line, order_line_id=str(line["order_line_id"]))
-                for line in payload["order_lines"]
-            ],
-            products,
-            free_qty,
-            prices,
-            instance.acceptance_stock_buffer,
-            instance.acceptance_price_tolerance,
-        )
-
-    @api.model
-    def _promised_quantities(self, instance, order, products):
-        """``{product: units}`` other orders of the Marketplace were accepted for but whose
-        sale order does not reserve them yet: free stock must not promise them twice."""
-        groups = self.env["mirakl.order.line"]._read_group(
-            [
-                ("instance_id", "=", instance.id),
-                ("order_id", "!=", order.id),
-                ("product_id", "in", products.ids),
-                ("mirakl_state", "not in", order_mapping.UNSOLD_LINE_STATES),
-                "|",
-                ("acceptance_decision", "=", "accepted"),
-                ("order_id.mirakl_state", "in", ACCEPTED_UNSHIPPED_STATES),
-                ("acceptance_decision", "!=", "refused"),
-                "|",
-                ("order_id.sale_order_id", "=", False),
-                ("order_id.sale_order_id.state", "in", ("draft", "sent")),
-            ],
-            ["product_id"],
-            ["quantity:sum"],
-        )
-        return dict(groups)
+        self.env["mirakl.order.acceptance"]._decide(instance, order, payload, lookups, warehouse)
 
     @api.model
     def _needs_sale_order(self, instance, order, payload):

@@ -18,6 +18,7 @@ MIRAKL_CHANNELS = {
     "root.mirakl.documents",
     "root.mirakl.messages",
     "root.mirakl.payouts",
+    "root.mirakl.refunds",
 }
 
 
