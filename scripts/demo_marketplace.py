@@ -32,6 +32,9 @@ values["warehouse_id"] = warehouse.id
 # Orders whose Mirakl carrier is not mapped ship with the Marketplace's default delivery method.
 carrier = env["delivery.carrier"].search([("company_id", "in", (company.id, False))], limit=1)
 values["default_carrier_id"] = carrier.id
+# The demo shop has a paid payout: post its journal entry (journal and accounts default to the
+# company's chart). Returns, messages and order documents are imported with the defaults.
+values["payout_create_entries"] = True
 Marketplace = env["mirakl.instance"].with_context(active_test=False)
 marketplace = Marketplace.search([("name", "=", NAME)], limit=1)
 if marketplace:

@@ -61,8 +61,8 @@ class MiraklOrderLine(models.Model):
     adjustment_ids = fields.One2many(
         "mirakl.order.adjustment", "line_id", string="Cancellations and Refunds", readonly=True
     )
-    sale_line_id = fields.Many2one(
-        "sale.order.line", string="Sale Order Line", readonly=True, ondelete="set null"
+    sale_line_ids = fields.One2many(
+        "sale.order.line", "mirakl_line_id", string="Sale Order Lines", readonly=True
     )
     acceptance_decision = fields.Selection(
         [("accepted", "Accepted"), ("refused", "Refused")], readonly=True, copy=False

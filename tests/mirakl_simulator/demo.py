@@ -1,8 +1,15 @@
 """The demo operator: an outdoor-gear marketplace with two shops, rich reference data, ~250 offers
-(some inactive, a few deleted, with creation/update dates) and an offer-import history.
-Deterministic (seeded) so tests and screenshots are reproducible."""
+(some inactive, a few deleted, with creation/update dates) and an offer-import history; for shop
+2001 orders across their lifecycle and their after-sale: returns, customer messages, order and
+shop documents and a paid billing cycle. Deterministic (seeded, dated relative to the clock) so
+tests and screenshots are reproducible."""
 
 import random
+import struct
+import uuid
+import zlib
+from contextlib import contextmanager
+from datetime import timedelta
 
 from . import demo_catalog
 from .orders.demo import seed_demo_orders
@@ -334,4 +341,134 @@ def seed_demo(sim, seed=DEMO_SEED):
     shop.offer_times.update(times)
     sim.add_api_key(DEMO_SHOP_KEY, [DEMO_SHOP_ID])
     sim.add_api_key(DEMO_MULTI_KEY, [DEMO_SHOP_ID, DEMO_SECOND_SHOP_ID])
-    seed_demo_orders(sim, DEMO_SHOP_ID, seed + 2)
+    features["returns"]["marketplace"] = True  # RT11 answers (and the connector imports returns)
+    orders = {order.order_id: order for order in seed_demo_orders(sim, DEMO_SHOP_ID, seed + 2)}
+    _seed_after_sale(sim, orders)
+
+
+# -- after-sale of shop 2001 ---------------------------------------------------------------------
+# Facades stamp their records with the clock's "now": each is seeded with the clock set back to
+# when it happened (ages in hours, like the demo orders'), then the clock is put back.
+_RETURN_IDS = uuid.UUID("0c3f6a52-9d1e-4c1b-8b7e-2f5d0a9c4e71")
+
+
+@contextmanager
+def _hours_ago(sim, hours):
+    back = timedelta(hours=hours)
+    sim.clock.advance(-back.total_seconds())
+    try:
+        yield
+    finally:
+        sim.clock.advance(back.total_seconds())
+
+
+def _pdf(*rows):
+    """A one-page PDF showing ``rows``."""
+    text = " 0 -16 Td ".join(f"({row})Tj" for row in rows)
+    stream = f"BT /F1 11 Tf 50 790 Td {text} ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+    pdf, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, 1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, content)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    trailer = b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+    return pdf + trailer % (len(objects) + 1, xref)
+
+
+def _png(width=4, height=4, rgb=(150, 110, 70)):
+    """A small plain PNG picture (the customer's photo)."""
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _seed_after_sale(sim, orders):
+    """Returns, message threads, documents and a paid billing cycle of the demo shop."""
+    # A return the shop has to decide on, and one it accepted, waiting for the parcel.
+    with _hours_ago(sim, 6):
+        sim.add_return(
+            "DEMO-0019-A",
+            lines=[{"order_line_id": orders["DEMO-0019-A"].lines[-1].order_line_id, "quantity": 1}],
+            reason_code="RETURN_PRODUCT_DOES_NOT_FIT",
+            return_id=str(uuid.uuid5(_RETURN_IDS, "DEMO-0019-A")),
+            rma="RMA-DEMO-0001",
+            description="Too small for me, I would like to send it back.",
+        )
+    with _hours_ago(sim, 50):
+        accepted = sim.add_return(
+            "DEMO-0026-A",
+            lines=[{"order_line_id": orders["DEMO-0026-A"].lines[0].order_line_id}],
+            method_code="RETURN_METHOD_DROP_OFF_POINT",
+            reason_code="RETURN_DEFECTIVE_ITEM",
+            return_id=str(uuid.uuid5(_RETURN_IDS, "DEMO-0026-A")),
+            rma="RMA-DEMO-0002",
+            description="It stopped working after the first outing.",
+            tracking={"carrier_code": "COLISSIMO", "tracking_number": "RET00000026"},
+        )
+    with _hours_ago(sim, 46):
+        sim.set_return_state(accepted.id, "IN_PROGRESS")
+    # A customer question with a photo, waiting for the shop's reply...
+    with _hours_ago(sim, 3):
+        sim.add_order_message(
+            "DEMO-0018-A",
+            "Hello, the parcel arrived with a torn box and the item is scratched (photo "
+            "attached). Can you send me a replacement?",
+            attachments=[("parcel-photo.png", _png())],
+            topic="Damaged parcel",
+        )
+    # ... and a question the shop answered.
+    with _hours_ago(sim, 150):
+        thread, _message = sim.add_order_message(
+            "DEMO-0024-A",
+            "Hi, could I get the invoice of this order in my company's name? Thanks!",
+            topic="Invoice request",
+        )
+    with _hours_ago(sim, 148):
+        sim.add_order_message(
+            "DEMO-0024-A",
+            "Hello, of course: the invoice in your company's name is on its way. Best regards.",
+            sender="SHOP",
+            to=("CUSTOMER",),
+            thread_id=thread.id,
+        )
+    # The operator's delivery slip of a shipped order, and the shop's KYC documents.
+    with _hours_ago(sim, 69):
+        sim.add_order_document(
+            "DEMO-0019-A",
+            "delivery-slip-DEMO-0019-A.pdf",
+            content=_pdf("Delivery slip", "Order DEMO-0019-A", "Demo Outdoor Marketplace"),
+        )
+    with _hours_ago(sim, 60 * 24):
+        for file_name, type_code, title in (
+            ("company-registration.pdf", "LEGAL_DOC", "Company registration certificate"),
+            ("legal-representative-id.pdf", "ID_CARD", "Legal representative identity card"),
+        ):
+            sim.add_shop_document(
+                DEMO_SHOP_ID,
+                file_name,
+                type_code,
+                content=_pdf(title, "Demo Outdoor Shop"),
+            )
+    # The billing cycle of everything shipped (and refunded) so far, paid out now.
+    sim.run_billing_cycle(DEMO_SHOP_ID)

@@ -90,3 +90,34 @@ def test_demo_offer_imports(demo):
     assert {row["mode"] for row in imports} == {"NORMAL", "REPLACE"}
     assert all(row["shop_id"] == 2001 for row in imports)
     assert all(row["reason_status"] for row in imports if row["status"] == "FAILED")
+
+
+def test_demo_after_sale(demo_sim, call):
+    """Shop 2001 serves returns, message threads, documents and a paid payout."""
+
+    def get(path, key, **query):
+        response = call(demo_sim, path, key=DEMO_SHOP_KEY, **query)
+        assert response.status_code == 200, response.text
+        return response.json()[key]
+
+    returns = get("/api/returns", "data")
+    assert sorted(item["state"] for item in returns) == ["IN_PROGRESS", "WAITING_ACCEPTANCE"]
+    threads = get("/api/inbox/threads", "data", with_messages="true")
+    assert len(threads) == 2
+    waiting = [t for t in threads if t["metadata"]["shop_reply_needed_since"]]
+    assert len(waiting) == 1
+    assert waiting[0]["messages"][0]["attachments"]
+    answered = next(t for t in threads if t is not waiting[0])
+    assert answered["metadata"]["last_sender"]["type"] == "SHOP_USER"
+    order_ids = ",".join(item["order_id"] for item in returns)
+    documents = get("/api/orders/documents", "order_documents", order_ids=order_ids)
+    assert [document["type"] for document in documents] == ["SYSTEM_DELIVERY_BILL"]
+    shop_documents = get("/api/shops/documents", "shop_documents")
+    assert {document["type"] for document in shop_documents} == {"LEGAL_DOC", "ID_CARD"}
+    [invoice] = get("/api/invoices", "invoices")
+    assert invoice["payment"]["state"] == "PAID"
+    lines = get("/api/sellerpayment/transactions_logs", "data", limit=1000)
+    assert {"ORDER_AMOUNT", "COMMISSION_FEE", "REFUND_ORDER_AMOUNT", "PAYMENT"} <= {
+        line["type"] for line in lines
+    }
+    assert all(line["payment_state"] == "PAID" for line in lines)
