@@ -3,6 +3,8 @@
 import tempfile
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -22,6 +24,8 @@ MAX_LOGGED_ROWS = 100
 # An import still unfinished after this long no longer holds its listings back: the next
 # export sends them again.
 PENDING_TIMEOUT = timedelta(hours=6)
+# Seconds before trying again when another job (a listing import...) updated the same listings.
+BUSY_LISTINGS_RETRY_SECONDS = 30
 
 
 class MiraklFileExport(models.AbstractModel):
@@ -191,12 +195,24 @@ class MiraklFileExport(models.AbstractModel):
         return file_import
 
     @api.model
+    def _update_listings(self, query):
+        """Run an UPDATE of listings; when a concurrent job (a listing import, the other
+        export) changed the same rows first, the job tries again shortly instead of failing
+        (and without the ERROR line Odoo logs for a failed query)."""
+        try:
+            self.env.cr.execute(query, log_exceptions=False)
+        except (psycopg2.errors.SerializationFailure, psycopg2.errors.DeadlockDetected) as error:
+            raise RetryableJobError(
+                "Listings updated by another job", seconds=BUSY_LISTINGS_RETRY_SECONDS
+            ) from error
+
+    @api.model
     def _set_pending(self, file_import, ids, keys, values):
         """Mark the listings sent with their keys and values: one statement for them all."""
         names = self._export_fields
         Listing = self.env["mirakl.listing"]
         Listing.flush_model()
-        self.env.cr.execute(
+        self._update_listings(
             SQL(
                 """UPDATE mirakl_listing l
                       SET %(pending_key)s = v.key, %(pending_value)s = v.value,
@@ -278,7 +294,7 @@ class MiraklFileExport(models.AbstractModel):
         import_filter = SQL("%s = %s", names["import"], file_import.id)
         rejected_ids = []
         if errors:
-            self.env.cr.execute(
+            self._update_listings(
                 SQL(
                     """UPDATE mirakl_listing l SET %(error)s = v.message
                          FROM unnest(%(skus)s::varchar[], %(messages)s::text[]) AS v(sku, message)
@@ -293,7 +309,7 @@ class MiraklFileExport(models.AbstractModel):
             )
             rejected_ids = [row[0] for row in self.env.cr.fetchall()]
         if errors is not None:
-            self.env.cr.execute(
+            self._update_listings(
                 SQL(
                     """UPDATE mirakl_listing SET %(key)s = %(pending_key)s,
                               %(value)s = %(pending_value)s, %(error)s = NULL
@@ -308,7 +324,7 @@ class MiraklFileExport(models.AbstractModel):
                     rejected=rejected_ids,
                 )
             )
-        self.env.cr.execute(
+        self._update_listings(
             SQL(
                 "UPDATE mirakl_listing SET %s = NULL WHERE %s",
                 names["pending_key"],

@@ -20,6 +20,7 @@ from . import test_dashboard_multicompany
 from . import test_dashboard_ui
 from . import test_shipment_export
 from . import test_listing_mapping
+from . import test_listing_concurrency
 from . import test_stock_export
 from . import test_price_export
 from . import test_drift
