@@ -91,7 +91,9 @@ class AccountingMixin:
         """IV02: the PDF of an issued accounting document (its `invoice_id`), as bytes."""
         if isinstance(invoice_id, bool) or not str(invoice_id).strip().isdigit():
             raise ValueError(f"invoice_id must be an issued document's number, not {invoice_id!r}")
-        response = self.request("IV02", "GET", f"{INVOICES_PATH}/{int(invoice_id)}")
+        response = self.request(
+            "IV02", "GET", f"{INVOICES_PATH}/{int(invoice_id)}", accept=const.ACCEPT_ANY
+        )
         if not response.content:
             raise MiraklResponseError("The accounting document is empty.", "IV02")
         return response.content

@@ -15,7 +15,7 @@ import mimetypes
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from . import schemas
+from . import const, schemas
 from ._orders import MAX_ORDER_IDS, csv_value
 
 ORDER_DOCUMENTS_PATH = "/api/orders/documents"
@@ -164,7 +164,7 @@ class DocumentsMixin:
         return self._download("S31", f"{SHOP_DOCUMENTS_PATH}/download", params)
 
     def _download(self, op, path, params):
-        response = self.request(op, "GET", path, params=params)
+        response = self.request(op, "GET", path, params=params, accept=const.ACCEPT_ANY)
         return schemas.DocumentFile(
             file_name=_file_name(response),
             content=response.content,

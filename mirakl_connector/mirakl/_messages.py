@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from . import schemas
+from . import const, schemas
 from .errors import MiraklResponseError
 
 THREADS_PATH = "/api/inbox/threads"
@@ -150,7 +150,7 @@ class MessagesMixin:
     def download_attachment(self, attachment_id):
         """M13: the content (bytes) of a message attachment."""
         path = _id_path(THREADS_PATH + "/{}/download", attachment_id, "attachment_id")
-        return self.request("M13", "GET", path).content
+        return self.request("M13", "GET", path, accept=const.ACCEPT_ANY).content
 
     def create_order_thread(self, order_id, body, to, topic, files=()):
         """OR43: open a thread on an order with its first message; returns

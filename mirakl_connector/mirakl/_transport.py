@@ -170,17 +170,39 @@ class Transport:
 
     # -- transport ---------------------------------------------------------------------------
 
-    def request(self, op, method, path, *, params=None, json=None, data=None, files=None):
+    def request(
+        self,
+        op,
+        method,
+        path,
+        *,
+        params=None,
+        json=None,
+        data=None,
+        files=None,
+        accept=const.ACCEPT_JSON,
+    ):
         """Send one Mirakl call (`op` is its code, for errors and logs) with retries.
 
         Return the 2xx `requests.Response`; raise a MiraklError otherwise. The request is prepared
-        once, so a retried multipart upload resends the same bytes.
+        once, so a retried multipart upload resends the same bytes. `accept`:
+        `const.ACCEPT_ANY` for the calls that answer a file (documents, attachments, PDFs).
         """
         if not path.startswith("/"):
             raise ValueError(f"path must start with '/', not {path!r}")
-        return self._send(op, method, self.base_url + path, params, json, data, files)
+        return self._send(op, method, self.base_url + path, params, json, data, files, accept)
 
-    def _send(self, op, method, url, params=None, json=None, data=None, files=None):
+    def _send(
+        self,
+        op,
+        method,
+        url,
+        params=None,
+        json=None,
+        data=None,
+        files=None,
+        accept=const.ACCEPT_JSON,
+    ):
         """`request` on a full URL; callers make sure the URL is the operator's (the key goes)."""
         method = method.upper()
         prepared = self._session.prepare_request(
@@ -193,7 +215,7 @@ class Transport:
                 files=files,
                 headers={
                     "Authorization": self._api_key,  # the raw key: Mirakl rejects "Bearer <key>"
-                    "Accept": "application/json",
+                    "Accept": accept,
                     "User-Agent": self.user_agent,
                 },
             )

@@ -13,6 +13,10 @@ DEFAULT_MAX_ATTEMPTS = 4  # first try included
 DEFAULT_MAX_RETRY_SECONDS = 60.0  # total time one call may spend waiting and retrying
 DEFAULT_BACKOFF_FACTOR = 0.5  # wait backoff_factor * 2**n before retry n+1
 
+# Accept headers: Mirakl's JSON answers, or whatever file a download call returns.
+ACCEPT_JSON = "application/json"
+ACCEPT_ANY = "*/*"
+
 MAX_PAGE_SIZE = 100  # Mirakl answers 400 above this for `max` (offset) and `limit` (seek)
 
 # Transient statuses: Mirakl documents 429 + Retry-After; gateways answer 502/503/504.

@@ -59,6 +59,10 @@ class MiraklFlow(models.AbstractModel):
       ``log._add_failure(message, mirakl_ref=..., record=..., retry=(self._name,
       "_job_<what>", [args after the Marketplace]))``.
 
+    A flow that reads incrementally keeps its cursor (a date, a watermark) on its own
+    ``mirakl.instance.flow`` row with ``instance._set_flow_cursor(code, value)``, never on the
+    Marketplace: jobs of several flows writing the Marketplace row at once would fail.
+
     A sync log is committed on a transaction of its own, which the job that opened it does not
     see (its snapshot is older): that job must not read the log, nor store it in a Many2one
     (foreign key violation). Pass the log to the next jobs instead: they see it.

@@ -90,6 +90,7 @@ def test_download_an_accounting_document(sim, client):
         "GET",
         f"/api/invoices/{document.invoice_id}",
     )
+    assert request.headers.get("Accept") == "*/*"
     with pytest.raises(MiraklNotFoundError) as info:
         client.download_accounting_document(999999)
     assert info.value.op == "IV02"

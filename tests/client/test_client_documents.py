@@ -161,6 +161,7 @@ def test_download_one_document_and_an_archive(sim, client):
         order_ids=["D-1-A"], document_codes=["CUSTOMER_INVOICE"]
     )
     assert by_type.entries() == [("D-1-A", "inv.pdf", b"%PDF inv")]
+    assert {request.headers.get("Accept") for request in _sent(sim, "OR73")} == {"*/*"}
     queries = [request.query for request in _sent(sim, "OR73")]
     assert queries == [
         {"document_ids": [str(slip.id)]},

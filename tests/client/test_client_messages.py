@@ -122,6 +122,7 @@ def test_get_thread_and_download_an_attachment(sim, client):
     assert content == b"%PDF-1.4 binary\x00"
     [request] = _sent(sim, "M13")
     assert request.path == f"/api/inbox/threads/{message.attachments[0].id}/download"
+    assert request.headers.get("Accept") == "*/*"
 
 
 def test_reply_is_one_json_part_and_one_part_per_file(sim, client):
