@@ -14,7 +14,8 @@ batch and confirms them (rolled back afterwards). It prints both times, their ra
 Modes of the processing jobs (the fetch job always runs as the job runner would run it):
 - ``batch`` (default): the per-order job body (``mirakl.order.processor._process``) runs inline
   on a page of 100 stored orders per transaction, lookups read once per page;
-- ``jobs``: each queued per-order job runs on its own, one transaction each, as in production.
+- ``jobs``: each queued job runs on its own, one transaction each, as in production, with
+  ``--workers`` jobs at a time (default 1; the orders channel's documented capacity is 2).
 
 Settings: ``--addons-path`` (default: the repository and $ODOO_SRC/addons, else the cache folder
 used by scripts/), PostgreSQL through the standard PG* variables.
@@ -23,6 +24,7 @@ used by scripts/), PostgreSQL through the standard PG* variables.
 import argparse
 import math
 import sys
+import threading
 import time
 
 import _harness as harness
@@ -161,31 +163,74 @@ def _process_batch(registry, instance_id):
             env.cr.commit()
 
 
-def _process_jobs(registry):
-    """Every queued job on its own, one transaction each, as the job runner would."""
+def _process_jobs(registry, workers=1):
+    """Every queued job on its own, one transaction each, as the job runner runs them:
+    ``workers`` at a time (the capacity of the orders' queue channel), oldest first. A job
+    that asks to be retried (RetryableJobError, a concurrent update) waits for its turn
+    again, as the runner would postpone it; the benchmark ignores the jobs' start dates."""
+    idle = threading.Barrier(workers)
+
+    def work():
+        while True:
+            uuid = _claim(registry)
+            if uuid:
+                _perform(registry, uuid)
+                continue
+            try:  # nothing pending: done once every worker is idle with nothing pending
+                idle.wait(timeout=1)
+            except threading.BrokenBarrierError:
+                idle.reset()
+                continue
+            if not _claim(registry, peek=True):
+                return
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _claim(registry, peek=False):
+    """The uuid of the oldest pending job, marked enqueued so no other worker takes it."""
+    env = harness.env(registry)
+    with env.cr:
+        env.cr.execute(
+            "SELECT id, uuid FROM queue_job WHERE state = 'pending' ORDER BY id LIMIT 1"
+            + ("" if peek else " FOR UPDATE SKIP LOCKED")
+        )
+        row = env.cr.fetchone()
+        if row and not peek:
+            env.cr.execute("UPDATE queue_job SET state = 'enqueued' WHERE id = %s", [row[0]])
+        return row and row[1]
+
+
+def _perform(registry, uuid):
+    import psycopg2
+
+    from odoo.addons.queue_job.exception import RetryableJobError
     from odoo.addons.queue_job.job import Job
 
-    while True:
-        env = harness.env(registry)
-        with env.cr:
-            records = env["queue.job"].search([("state", "=", "pending")], order="id", limit=50)
-            if not records:
-                return
-            uuids = records.mapped("uuid")
-        for uuid in uuids:
-            env = harness.env(registry)
-            with env.cr:
-                job = Job.load(env, uuid)
-                job.set_started()
-                job.store()
-                env.cr.commit()
-                job.perform()
-                job.set_done()
-                job.store()
-                env.cr.commit()
+    env = harness.env(registry)
+    with env.cr:
+        job = Job.load(env, uuid)
+        job.set_started()
+        job.store()
+        env.cr.commit()
+        try:
+            job.perform()
+        except (RetryableJobError, psycopg2.errors.SerializationFailure):
+            env.cr.rollback()
+            job.set_pending(reset_retry=False)
+            job.store()
+            env.cr.commit()
+            return
+        job.set_done()
+        job.store()
+        env.cr.commit()
 
 
-def _import(registry, instance_id, mode):
+def _import(registry, instance_id, mode, workers=1):
     """Fetch, then process; returns (fetch seconds, processing seconds, SQL queries of both)."""
     with harness.measure() as total:
         with harness.measure() as fetch:
@@ -194,7 +239,7 @@ def _import(registry, instance_id, mode):
             if mode == "batch":
                 _process_batch(registry, instance_id)
             else:
-                _process_jobs(registry)
+                _process_jobs(registry, workers)
     return fetch.seconds, process.seconds, total.queries
 
 
@@ -291,13 +336,19 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--mode", choices=("batch", "jobs"), default="batch")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="jobs mode: jobs run at once (the orders channel's capacity, 2 as documented)",
+    )
     args = harness.parse_args(parser, argv, db="mirakl_benchmark_orders")
 
     with harness.simulator(_simulator, args.orders) as url, harness.database(args) as registry:
         instance_id = _prepare(registry, url)
         calls = _count_calls(registry)
         print(f"Importing {args.orders:,} orders ({args.mode})...", flush=True)
-        fetch, process, queries = _import(registry, instance_id, args.mode)
+        fetch, process, queries = _import(registry, instance_id, args.mode, args.workers)
         result = _check(registry, instance_id, args.orders)
         print("Baseline: the same partners and orders with the ORM in batch...", flush=True)
         create, confirm = _baseline(registry, instance_id)
@@ -307,7 +358,8 @@ def main(argv=None):
     print()
     print(f"Order import benchmark: {args.orders:,} SHIPPING orders x 3 lines, new customers")
     print(f"  fetch (OR11 pages, store, enqueue)   {fetch:8.1f} s")
-    print(f"  processing ({args.mode:5})                {process:8.1f} s")
+    label = f"{args.mode}, {args.workers} worker(s)" if args.mode == "jobs" else args.mode
+    print(f"  processing ({label})".ljust(39) + f"{process:8.1f} s")
     print(f"  import, end to end                   {total:8.1f} s")
     print(f"  baseline: create partners + orders   {create:8.1f} s")
     print(f"  baseline: confirm (deliveries)       {confirm:8.1f} s")

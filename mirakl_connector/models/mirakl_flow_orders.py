@@ -19,6 +19,8 @@ PAGE_SIZE = 100
 EXPORT_POLL_SECONDS = 15
 # Processed orders wait this long (seconds) for others to confirm their quotations together.
 CONFIRMATION_DELAY = 10
+# First key of the advisory lock held by a confirmation job (the second: the Marketplace id).
+CONFIRMATION_LOCK = 0x4D4B4F43
 
 
 class MiraklFlowOrders(models.AbstractModel):
@@ -87,7 +89,19 @@ class MiraklFlowOrders(models.AbstractModel):
 
     def _job_confirm_quotations(self, instance):
         """Confirm the processed orders' quotations, a page per job (see
-        ``mirakl.order.processor._confirm_quotations``); queues the next page."""
+        ``mirakl.order.processor._confirm_quotations``); queues the next page.
+
+        One such job at a time per Marketplace: two would reserve the same stock at once.
+        """
+        self.env.cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", CONFIRMATION_LOCK, instance.id)
+        )
+        if not self.env.cr.fetchone()[0]:
+            raise RetryableJobError(
+                "Another job confirms this Marketplace's orders",
+                seconds=CONFIRMATION_DELAY,
+                ignore_retry=True,
+            )
         orders = self._quotations_to_confirm(instance, limit=PAGE_SIZE + 1)
         self.env["mirakl.order.processor"].sudo()._confirm_quotations(
             instance.sudo(), orders[:PAGE_SIZE]

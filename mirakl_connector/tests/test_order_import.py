@@ -3,10 +3,12 @@
 import json
 from datetime import UTC, datetime, timedelta
 
-from odoo import fields
-from odoo.tests import tagged
+from odoo import fields, sql_db
+from odoo.tests import get_db_name, tagged
 
-from ..models.mirakl_flow_orders import WATERMARK_OVERLAP
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..models.mirakl_flow_orders import CONFIRMATION_LOCK, WATERMARK_OVERLAP
 from .common import trap_jobs
 from .common_order import MiraklOrderCase
 
@@ -193,6 +195,21 @@ class TestOrderImport(MiraklOrderCase):
             self.run_jobs(trap)
         self.assertEqual(failed.import_state, "done")
         self.assertEqual(failed.sale_order_id.state, "sale")
+
+    def test_one_confirmation_job_at_a_time_per_marketplace(self):
+        order = self.add_order("SHIPPING")
+        trap = self.import_orders(process=False)
+        with trap_jobs() as confirmations:
+            trap.perform_enqueued_jobs()
+        with sql_db.db_connect(get_db_name()).cursor() as other:  # another confirmation job
+            other.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [CONFIRMATION_LOCK, self.marketplace.id]
+            )
+            with self.assertRaises(RetryableJobError):
+                self.flow._job_confirm_quotations(self.marketplace)
+            other.rollback()
+        confirmations.perform_enqueued_jobs()
+        self.assertEqual(self.mirakl_order(order.order_id).sale_order_id.state, "sale")
 
     def test_watermark_never_passes_an_order_that_could_not_be_stored(self):
         stored = self.add_order("SHIPPING")
