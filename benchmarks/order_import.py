@@ -16,6 +16,8 @@ Modes of the processing jobs (the fetch job always runs as the job runner would 
   on a page of 100 stored orders per transaction, lookups read once per page;
 - ``jobs``: each queued job runs on its own, one transaction each, as in production, with
   ``--workers`` jobs at a time (default 1; the orders channel's documented capacity is 2).
+  Workers are threads of this process: they share Python's GIL, so ``--workers 2`` shows the
+  jobs running side by side without errors, not the speed of two Odoo worker processes.
 
 Settings: ``--addons-path`` (default: the repository and $ODOO_SRC/addons, else the cache folder
 used by scripts/), PostgreSQL through the standard PG* variables.
@@ -193,16 +195,23 @@ def _process_jobs(registry, workers=1):
 
 def _claim(registry, peek=False):
     """The uuid of the oldest pending job, marked enqueued so no other worker takes it."""
-    env = harness.env(registry)
-    with env.cr:
-        env.cr.execute(
-            "SELECT id, uuid FROM queue_job WHERE state = 'pending' ORDER BY id LIMIT 1"
-            + ("" if peek else " FOR UPDATE SKIP LOCKED")
-        )
-        row = env.cr.fetchone()
-        if row and not peek:
-            env.cr.execute("UPDATE queue_job SET state = 'enqueued' WHERE id = %s", [row[0]])
-        return row and row[1]
+    import psycopg2
+
+    while True:
+        env = harness.env(registry)
+        with env.cr:
+            try:
+                env.cr.execute(
+                    "SELECT id, uuid FROM queue_job WHERE state = 'pending' ORDER BY id LIMIT 1"
+                    + ("" if peek else " FOR UPDATE SKIP LOCKED"),
+                    log_exceptions=False,
+                )
+            except psycopg2.errors.SerializationFailure:
+                continue  # the other worker just took or finished that job: look again
+            row = env.cr.fetchone()
+            if row and not peek:
+                env.cr.execute("UPDATE queue_job SET state = 'enqueued' WHERE id = %s", [row[0]])
+            return row and row[1]
 
 
 def _perform(registry, uuid):
