@@ -124,6 +124,16 @@ class MiraklFlowReturns(models.AbstractModel):
             done = sum(self._process(log, record, orders) for record in returns)
             log._finish(processed=len(returns), updated=done, failed=len(returns) - done)
 
+    def _job_import_orders(self, instance, returns):
+        """Import the orders of returns read before them (OR11 by id, each order processed
+        as its own job would), then follow the returns again."""
+        refs = sorted(set(returns.exists().mapped("order_ref")))
+        orders_flow = self.env["mirakl.flow.orders"]
+        orders_flow._job_fetch_orders(instance, refs)
+        for ref in refs:  # their queued jobs then find them up to date
+            orders_flow._job_process_order(instance, ref)
+        self._job_process_returns(instance, returns)
+
     def _job_send_decisions(self, instance, returns=None):
         """RT21: the accept and refuse decisions waiting (only those of ``returns``, on a
         retry); accepted returns get their receipt."""
@@ -231,6 +241,25 @@ class MiraklFlowReturns(models.AbstractModel):
             for record in records:
                 ok = self._process(log, record, orders)
                 result[key if ok else "failed"] += 1
+        self._fetch_missing_orders(instance, (created | changed), orders)
+
+    @api.model
+    def _fetch_missing_orders(self, instance, returns, orders):
+        """Returns whose order Odoo does not have yet (read before the order import, e.g.
+        during an Initial Import) wait for a job that imports their orders first."""
+        waiting = returns.filtered(
+            lambda r: r.import_state == "error" and r.order_ref and r.order_ref not in orders
+        )
+        if waiting:
+            self._enqueue(
+                instance,
+                "_job_import_orders",
+                waiting,
+                description=self.env._(
+                    "%(marketplace)s: import the orders of returns, then follow them",
+                    marketplace=instance.name,
+                ),
+            )
 
     @api.model
     def _values(self, payload):

@@ -158,6 +158,28 @@ class TestReturns(MiraklOrderCase):
         self.marketplace.action_test_connection()
         self.assertTrue(self.marketplace.returns_enabled)
 
+    def test_return_read_before_its_order_imports_the_order_then_follows(self):
+        """As in an Initial Import, where returns and orders are read at the same time."""
+        sim_order = self.add_order("SHIPPED")
+        sim_return = self.simulator.add_return(
+            sim_order.order_id, lines=[{"order_line_id": sim_order.lines[0].order_line_id}]
+        )
+        self.allow_calls()
+        with trap_jobs() as trap:
+            self.returns_flow._job_fetch_updates(self.marketplace)
+        record = self.mirakl_return(sim_return)
+        self.assertEqual(record.import_state, "error")
+        self.assertIn("which is not in Odoo", record.import_error)
+        trap.assert_enqueued_job(
+            self.returns_flow._job_import_orders, args=(self.marketplace, record)
+        )
+        self.run_jobs(trap)
+        self.assertEqual(record.import_state, "done", record.import_error)
+        self.assertEqual(record.order_id, self.mirakl_order(sim_order.order_id))
+        self.assertEqual(
+            record.line_ids.order_line_id.mirakl_line_id, sim_order.lines[0].order_line_id
+        )
+
     def test_bad_returns_are_kept_in_error_and_never_block_the_others(self):
         sim_order, _order = self.shipped_order()
         line_a, line_b = sim_order.lines
