@@ -6,7 +6,8 @@ learned. The values are hashed so an unchanged offer is recognised without readi
 """
 
 import hashlib
-from datetime import UTC, datetime
+
+from .order import to_datetime
 
 # Mirakl reference type -> listing field; the other types only go to ``references``.
 REFERENCE_FIELDS = {"EAN": "ean", "UPC": "upc", "ISBN": "isbn", "MPN": "mpn"}
@@ -33,14 +34,9 @@ def present_fields(offer):
 
 
 def to_naive_utc(value):
-    """Odoo stores naive UTC datetimes; Mirakl sends ISO 8601 with a Z."""
-    if not value:
-        return False
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.replace(microsecond=0)
+    """Naive UTC datetime of a Mirakl date, to the second (what a listing stores)."""
+    value = to_datetime(value)
+    return value and value.replace(microsecond=0)
 
 
 def to_amount(value):

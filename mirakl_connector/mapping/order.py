@@ -27,6 +27,8 @@ FLOW_STATES = (
 )
 ORDER_STATES = (*FLOW_STATES, "REFUSED", "CANCELED")
 LINE_STATES = (*ORDER_STATES, "INCIDENT_OPEN", "INCIDENT_CLOSED", "REFUNDED")
+# Accepted orders, whatever happened to them since (neither refused nor cancelled).
+ACCEPTED_STATES = FLOW_STATES[FLOW_STATES.index("WAITING_DEBIT") :]
 # States in which the customer has the goods, whoever shipped them.
 SHIPPED_STATES = ("SHIPPED", "TO_COLLECT", "RECEIVED", "CLOSED")
 # Lines that were never sold: no sale order line, nothing to ship.

@@ -8,7 +8,7 @@ lines; sorted by last update, oldest first, it streams a change feed.
 """
 
 from . import const, schemas
-from ._orders import csv_value
+from ._args import csv_value
 from .errors import MiraklResponseError
 
 INVOICES_PATH = "/api/invoices"

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from . import const, schemas
-from ._orders import MAX_ORDER_IDS, csv_value
+from ._args import csv_value
+from ._orders import MAX_ORDER_IDS
 
 ORDER_DOCUMENTS_PATH = "/api/orders/documents"
 SHOP_DOCUMENTS_PATH = "/api/shops/documents"

@@ -9,9 +9,8 @@ it `is_final` (COMPLETE may still have lines in error), then read the error repo
 accepts bytes or a binary file object (a temporary file for large catalogues).
 """
 
-from urllib.parse import quote
-
 from . import const, schemas
+from ._args import path_id
 from .errors import MiraklNotFoundError, MiraklResponseError
 from .files import read_error_report
 
@@ -23,9 +22,7 @@ CSV_TYPE = "text/csv"
 
 
 def _id_path(base, import_id, suffix=""):
-    if not str(import_id or "").strip():
-        raise ValueError("import_id is empty")
-    return f"{base}/{quote(str(import_id).strip(), safe='')}{suffix}"
+    return f"{base}/{path_id(import_id, 'import_id')}{suffix}"
 
 
 class ImportsMixin:

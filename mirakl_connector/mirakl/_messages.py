@@ -10,9 +10,9 @@ know of (the next M11 shows it).
 
 import json
 from collections.abc import Mapping
-from urllib.parse import quote
 
 from . import const, schemas
+from ._args import path_id
 from .errors import MiraklResponseError
 
 THREADS_PATH = "/api/inbox/threads"
@@ -27,9 +27,7 @@ FILE_TYPE = "application/octet-stream"
 
 
 def _id_path(template, value, what):
-    if not str(value or "").strip():
-        raise ValueError(f"{what} is empty")
-    return template.format(quote(str(value).strip(), safe=""))
+    return template.format(path_id(value, what))
 
 
 def _body(body):

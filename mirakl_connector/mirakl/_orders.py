@@ -8,18 +8,12 @@ from collections.abc import Mapping
 from urllib.parse import quote
 
 from . import const, schemas
+from ._args import csv_value
 from .errors import MiraklResponseError
 
 ORDERS_PATH = "/api/orders"
 MAX_ORDER_IDS = 100  # OR11 answers 400 beyond this many ids
 TAX_MODES = ("TAX_INCLUDED", "TAX_EXCLUDED")
-
-
-def csv_value(values):
-    """Mirakl's comma-separated list parameters, from a string or any iterable of strings."""
-    if values is None or isinstance(values, str):
-        return values or None
-    return ",".join(str(value) for value in values) or None
 
 
 def check_tax_mode(order_tax_mode):

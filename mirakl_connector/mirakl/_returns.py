@@ -7,9 +7,8 @@ refusals in `return_errors`, not exceptions. None is idempotent: like every writ
 retried on 429/503 only; after a timeout the next RT11 tells what became of the returns.
 """
 
-from collections.abc import Mapping
-
 from . import const, schemas
+from ._args import check_keys
 from .errors import MiraklResponseError
 
 RETURNS_PATH = "/api/returns"
@@ -27,17 +26,9 @@ def _return_id(value):
     return value
 
 
-def _check_keys(mapping, allowed, what):
-    if not isinstance(mapping, Mapping):
-        raise ValueError(f"{what} must be a mapping, not {type(mapping).__name__}")
-    unknown = set(mapping) - allowed
-    if unknown:
-        raise ValueError(f"unknown {what} key(s) {sorted(unknown)}")
-
-
 def _decision(decision):
     """One RT21 item, checked: `{id, accepted, rejection_reason_code?}`."""
-    _check_keys(decision, DECISION_KEYS, "return decision")
+    check_keys(decision, DECISION_KEYS, "return decision")
     if not isinstance(decision.get("accepted"), bool):
         raise ValueError("a return decision needs accepted True or False")
     body = {"id": _return_id(decision.get("id")), "accepted": decision["accepted"]}
@@ -49,7 +40,7 @@ def _decision(decision):
 
 
 def _compliance_line(line):
-    _check_keys(line, COMPLIANCE_KEYS, "compliance line")
+    check_keys(line, COMPLIANCE_KEYS, "compliance line")
     if not isinstance(line.get("compliant"), bool):
         raise ValueError("a compliance line needs compliant True or False")
     if not str(line.get("order_line_id") or "").strip():

@@ -8,10 +8,8 @@ before it is sent again. One ST01 shipment carries one tracking number: several 
 several shipments.
 """
 
-from collections.abc import Mapping
-from urllib.parse import quote
-
 from . import const, schemas
+from ._args import check_keys, path_id
 
 SHIPMENTS_PATH = "/api/shipments"
 MAX_SHIPMENTS = 1000  # ST01 takes at most this many shipments per call
@@ -34,9 +32,7 @@ TRACKING_KEYS = frozenset(
 
 
 def _order_path(order_id, action):
-    if not str(order_id or "").strip():
-        raise ValueError("order_id is empty")
-    return f"/api/orders/{quote(str(order_id).strip(), safe='')}/{action}"
+    return f"/api/orders/{path_id(order_id, 'order_id')}/{action}"
 
 
 def _compact(mapping):
@@ -44,12 +40,7 @@ def _compact(mapping):
 
 
 def _check_keys(mapping, allowed, what):
-    if not isinstance(mapping, Mapping):
-        raise ValueError(f"{what} must be a mapping, not {type(mapping).__name__}")
-    unknown = set(mapping) - allowed
-    if unknown:
-        hint = " (ST01 names it tracking_url)" if "carrier_url" in unknown else ""
-        raise ValueError(f"unknown {what} key(s) {sorted(unknown)}{hint}")
+    check_keys(mapping, allowed, what, hints={"carrier_url": "ST01 names it tracking_url"})
 
 
 def _tracking(tracking):

@@ -10,6 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..mapping import order as order_mapping
 from .mirakl_instance import PENDING_JOB_STATES
 from .mirakl_sync_log import FINISHED_STATES
 
@@ -19,15 +20,7 @@ PERIOD_DAYS = {"today": 1, "7d": 7, "30d": 30, "90d": 90, "year": 365}
 DAILY_BUCKETS_MAX_DAYS = 92
 # Accepted orders not cancelled: the sales the seller makes (a refused, cancelled or not yet
 # accepted order earns nothing).
-REVENUE_STATES = (
-    "WAITING_DEBIT",
-    "WAITING_DEBIT_PAYMENT",
-    "SHIPPING",
-    "SHIPPED",
-    "TO_COLLECT",
-    "RECEIVED",
-    "CLOSED",
-)
+REVENUE_STATES = order_mapping.ACCEPTED_STATES
 LIST_SIZE = 10
 
 

@@ -53,8 +53,8 @@ class MiraklFlowMessages(models.AbstractModel):
         """M11 of the threads updated since the cursor, with their messages."""
         instance = instance.sudo()
         with self._sync_log(instance) as log:
-            row = instance.flow_ids.filtered(lambda flow: flow.flow_code == self._flow_code)
-            start = row.cursor and row.cursor - CURSOR_OVERLAP
+            cursor = instance._flow_cursor(self._flow_code)
+            start = cursor and cursor - CURSOR_OVERLAP
             result = self._new_result()
             client = instance._get_client()
             threads = client.iter_threads(
@@ -70,8 +70,7 @@ class MiraklFlowMessages(models.AbstractModel):
                     self._store(instance, client, log, page, result)
                     page = []
             self._store(instance, client, log, page, result)
-            if result["newest"] and (not row.cursor or result["newest"] > row.cursor):
-                instance._set_flow_cursor(self._flow_code, result["newest"])
+            instance._advance_flow_cursor(self._flow_code, result["newest"])
             log._finish(**self._log_counts(result))
 
     def _job_import_thread(self, instance, thread_ref):

@@ -10,8 +10,6 @@ from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from .mirakl_flow_transactions import flow_cursor
-
 # Read again this much before the cursor (the creation date of the latest document stored).
 CURSOR_OVERLAP = timedelta(days=1)
 # How far back the first import reads.
@@ -85,10 +83,8 @@ class MiraklFlowPayouts(models.AbstractModel):
                     retry=(self._name, "_job_fetch_documents", []),
                 )
             dates = [document.date_created for document in documents if document.date_created]
-            cursor = flow_cursor(instance, self._flow_code)
             latest = max(dates).replace(tzinfo=None) if dates else None
-            if latest and (not cursor or latest > cursor):
-                instance._set_flow_cursor(self._flow_code, latest)
+            instance._advance_flow_cursor(self._flow_code, latest)
             for document in self._documents_to_post(instance):
                 self._enqueue_entry(document)
             log._finish(**counts)
@@ -139,7 +135,7 @@ class MiraklFlowPayouts(models.AbstractModel):
     def _start(self, instance):
         """Creation date IV01 reads from: a day before the cursor, or the creation of the
         oldest document not paid yet when older; the first time, ``FIRST_IMPORT_DAYS`` ago."""
-        cursor = flow_cursor(instance, self._flow_code)
+        cursor = instance._flow_cursor(self._flow_code)
         if not cursor:
             return fields.Datetime.now() - timedelta(days=FIRST_IMPORT_DAYS)
         oldest_open = self.env["mirakl.accounting.document"].search(

@@ -93,9 +93,9 @@ class MiraklFlowReturns(models.AbstractModel):
         instance = instance.sudo()
         with self._sync_log(instance) as log:
             self._check_call_limit(instance, "RT11")
-            row = instance.flow_ids.filtered(lambda flow: flow.flow_code == self._flow_code)
-            if row.cursor:
-                start = row.cursor - CURSOR_OVERLAP
+            cursor = instance._flow_cursor(self._flow_code)
+            if cursor:
+                start = cursor - CURSOR_OVERLAP
             else:
                 start = fields.Datetime.now() - FIRST_RUN_WINDOW
             result = {"created": 0, "updated": 0, "skipped": 0, "failed": 0, "newest": None}
@@ -111,9 +111,7 @@ class MiraklFlowReturns(models.AbstractModel):
                     self._store(instance, log, page[:], result)
                     page.clear()
             self._store(instance, log, page, result)
-            newest = result.pop("newest")
-            if newest and (not row.cursor or newest > row.cursor):
-                instance._set_flow_cursor(self._flow_code, newest)
+            instance._advance_flow_cursor(self._flow_code, result.pop("newest"))
             log._finish(**result)
 
     def _job_process_returns(self, instance, returns):

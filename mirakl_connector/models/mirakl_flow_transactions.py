@@ -15,11 +15,6 @@ CURSOR_OVERLAP = timedelta(minutes=5)
 FIRST_IMPORT_DAYS = 30
 
 
-def flow_cursor(instance, code):
-    """Where flow ``code`` of ``instance`` reads from next (its row's cursor), or False."""
-    return instance.sudo().flow_ids.filtered(lambda row: row.flow_code == code).cursor
-
-
 class MiraklFlowTransactions(models.AbstractModel):
     """Transaction import: the lines of the shop's balance on Mirakl (TL02), every hour.
 
@@ -48,11 +43,10 @@ class MiraklFlowTransactions(models.AbstractModel):
     def _job_fetch_transactions(self, instance):
         """TL02 of the lines updated since the cursor; moves the cursor."""
         with self._sync_log(instance) as log:
-            cursor = flow_cursor(instance, self._flow_code)
+            cursor = instance._flow_cursor(self._flow_code)
             start = cursor - CURSOR_OVERLAP if cursor else self._first_start()
             result = self._import(instance, log, {"last_updated_from": wire_value(start)})
-            if result["last_updated"] and (not cursor or result["last_updated"] > cursor):
-                instance._set_flow_cursor(self._flow_code, result["last_updated"])
+            instance._advance_flow_cursor(self._flow_code, result["last_updated"])
             log._finish(**self._log_counts(result))
 
     def _job_fetch_transactions_of(self, instance, filters):

@@ -425,16 +425,31 @@ class MiraklInstance(models.Model):
             [("mirakl_instance_id", "=", self.id), ("state", "in", PENDING_JOB_STATES)],
         )
 
+    def _flow_row(self, code):
+        return self.sudo().flow_ids.filtered(lambda flow: flow.flow_code == code)
+
+    def _flow_cursor(self, code):
+        """Where flow ``code`` reads from next (its row's cursor), or False."""
+        self.ensure_one()
+        return self._flow_row(code).cursor
+
     def _set_flow_cursor(self, code, value):
         """Move the cursor of flow ``code`` (a job's progress) on its row, not on the
         Marketplace."""
         self.ensure_one()
-        row = self.sudo().flow_ids.filtered(lambda flow: flow.flow_code == code)
+        row = self._flow_row(code)
         if not row:
             self.env["mirakl.instance.flow"]._sync(self)
-            row = self.sudo().flow_ids.filtered(lambda flow: flow.flow_code == code)
+            row = self._flow_row(code)
         if row.cursor != value:
             row.cursor = value
+
+    def _advance_flow_cursor(self, code, value):
+        """Move the cursor of flow ``code`` to ``value`` when it is later: runs read again a
+        little before the cursor, so an older date must never move it back."""
+        current = self._flow_cursor(code)
+        if value and (not current or value > current):
+            self._set_flow_cursor(code, value)
 
     def _run_flow(self, code, **options):
         """Run the flow ``code`` for this Marketplace: it selects the work and enqueues jobs.

@@ -6,7 +6,9 @@ from ..mapping import order as order_mapping
 from ..mirakl import errors
 
 # Accepted orders whose goods have not left: their units are promised.
-ACCEPTED_UNSHIPPED_STATES = ("WAITING_DEBIT", "WAITING_DEBIT_PAYMENT", "SHIPPING")
+ACCEPTED_UNSHIPPED_STATES = tuple(
+    state for state in order_mapping.ACCEPTED_STATES if state not in order_mapping.SHIPPED_STATES
+)
 
 
 class MiraklOrderAcceptance(models.AbstractModel):
