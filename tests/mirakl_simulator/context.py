@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .errors import bad_request
+from .errors import ApiError, bad_request
 
 JSON_TYPE = "application/json;charset=UTF-8"
 
@@ -50,6 +50,27 @@ class RequestContext:
     path_params: dict
     headers: dict
     body: bytes
+
+    def header(self, name, default=None):
+        """Request header ``name``, whatever its case."""
+        return next((v for k, v in self.headers.items() if k.lower() == name.lower()), default)
+
+    def json_body(self):
+        """The parsed JSON body, None when it does not parse; 415 for another content type."""
+        content_type = self.header("content-type", "")
+        if not content_type.startswith("application/json"):
+            raise ApiError(415, f"Content type '{content_type}' not supported")
+        try:
+            return json.loads(self.body or b"null")
+        except ValueError:
+            return None
+
+    def json_object(self):
+        """The JSON object of the body; 400 for anything else."""
+        body = self.json_body()
+        if not isinstance(body, dict):
+            raise bad_request("The request body must be a JSON object")
+        return body
 
     def param(self, name, default=None):
         """First value of query parameter ``name`` (empty counts as absent)."""

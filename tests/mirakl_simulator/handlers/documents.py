@@ -21,10 +21,6 @@ MAX_IDS = 100
 OCTET_STREAM = "application/octet-stream"
 
 
-def _header(ctx, name):
-    return next((v for k, v in ctx.headers.items() if k.lower() == name), None)
-
-
 def _ids(ctx, name):
     values = ctx.list_param(name)
     if len(values) > MAX_IDS:
@@ -107,7 +103,7 @@ def upload_order_documents(ctx):
     order = ctx.store.orders.book(ctx.shop.shop_id).get(order_id)
     if order is None:
         raise ApiError(404, f"The order {order_id} does not exist.")
-    parts = parse_parts(_header(ctx, "content-type"), ctx.body)
+    parts = parse_parts(ctx.header("content-type"), ctx.body)
     described = next((part for part in parts if part.name == "order_documents"), None)
     if described is None:
         raise bad_request("Required request part 'order_documents' is not present")

@@ -26,10 +26,6 @@ CSV_TYPE = "text/csv;charset=UTF-8"
 IMPORT_MODES = ("NORMAL", "REPLACE")
 
 
-def _header(ctx, name):
-    return next((v for k, v in ctx.headers.items() if k.lower() == name), None)
-
-
 def _imports(ctx):
     imports = ctx.store.imports
     imports.tick(ctx.store.clock.now())
@@ -44,7 +40,7 @@ def _form_value(part):
 def _upload(ctx, kind, import_id, process, mode=None):
     """Check the request, parse the file and register the import."""
     imports, now = _imports(ctx), ctx.store.clock.now()
-    parts = parse_multipart(_header(ctx, "content-type"), ctx.body)
+    parts = parse_multipart(ctx.header("content-type"), ctx.body)
     upload = parts.get("file")
     if upload is None or not upload.content:
         raise bad_request("The request must contain a non-empty file part named 'file'")
@@ -74,7 +70,7 @@ def _upload(ctx, kind, import_id, process, mode=None):
 
 
 def _created(ctx, job, status_path):
-    host = _header(ctx, "host") or "localhost"
+    host = ctx.header("host") or "localhost"
     headers = {"Location": f"http://{host}{status_path}"}
     return Reply(201, {"import_id": job.import_id}, headers=headers)
 
@@ -190,7 +186,7 @@ def _duplicate(ctx, content, mode):
 
 @route("POST", OFFERS_PATH, op="OF01")
 def upload_offers(ctx):
-    parts = parse_multipart(_header(ctx, "content-type"), ctx.body)
+    parts = parse_multipart(ctx.header("content-type"), ctx.body)
     mode = _form_value(parts.get("import_mode"))
     if mode == "PARTIAL_UPDATE":
         raise bad_request("The import mode PARTIAL_UPDATE is deprecated: use NORMAL or REPLACE")

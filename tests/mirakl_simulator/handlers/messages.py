@@ -23,10 +23,6 @@ TOPIC_TYPES = ("FREE_TEXT", "REASON_CODE")
 RECIPIENT_TYPES = ("OPERATOR", "SHOP", "CUSTOMER")
 
 
-def _header(ctx, name):
-    return next((v for k, v in ctx.headers.items() if k.lower() == name), "")
-
-
 def _values(filters, name):
     return [item for raw in filters.get(name, []) for item in raw.split(",") if item]
 
@@ -95,7 +91,7 @@ def get_thread(ctx):
 
 def _message_parts(ctx, name):
     """``(JSON object of part name, [(file name, bytes)])`` of a multipart message."""
-    parts = parse_parts(_header(ctx, "content-type"), ctx.body)
+    parts = parse_parts(ctx.header("content-type", ""), ctx.body)
     message = next((part for part in parts if part.name == name), None)
     if message is None:
         raise bad_request(f"Required request part '{name}' is not present")

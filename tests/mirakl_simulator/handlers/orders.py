@@ -5,8 +5,6 @@ this module only speaks HTTP. Time-driven moves are applied first (``tick``) so 
 reflects the simulated clock.
 """
 
-import json
-
 from ..clock import format_datetime
 from ..context import Reply
 from ..errors import ApiError, bad_request
@@ -49,21 +47,10 @@ def list_orders(ctx):
     }
 
 
-def _json_body(ctx):
-    """The parsed JSON body (None when it is not JSON); other content types are a 415."""
-    content_type = next((v for k, v in ctx.headers.items() if k.lower() == "content-type"), "")
-    if not content_type.startswith("application/json"):
-        raise ApiError(415, f"Content type '{content_type}' not supported")
-    try:
-        return json.loads(ctx.body or b"null")
-    except ValueError:
-        return None
-
-
 @route("PUT", "/api/orders/{order_id}/accept", op="OR21")
 def accept_order_lines(ctx):
     orders = _orders(ctx)
-    decisions = parse_decisions(_json_body(ctx))
+    decisions = parse_decisions(ctx.json_body())
     order_id = ctx.path_params["order_id"]
     order = orders.book(ctx.shop.shop_id).get(order_id)
     if order is None:
@@ -76,7 +63,7 @@ def accept_order_lines(ctx):
 @route("POST", "/api/orders/async-export", op="OR13")
 def start_order_export(ctx):
     orders = _orders(ctx)
-    body = _json_body(ctx)
+    body = ctx.json_body()
     if not isinstance(body, dict):
         raise bad_request("The request body must be a JSON object")
     query = OrderFilter.from_export_request(body)

@@ -5,7 +5,6 @@ for the whole call, with Mirakl's ``{status, message}`` body; nothing is recorde
 rules live in ``orders.refunds``; the answer echoes each part with the id OR11 lists it under.
 """
 
-import json
 import uuid
 
 from ..errors import ApiError, bad_request
@@ -40,25 +39,11 @@ REQUIRED = {
 }
 
 
-def _json_body(ctx):
-    """The JSON object of the request; 415 for another content type, 400 for bad JSON."""
-    content_type = next((v for k, v in ctx.headers.items() if k.lower() == "content-type"), "")
-    if not content_type.startswith("application/json"):
-        raise ApiError(415, f"Content type '{content_type}' not supported")
-    try:
-        body = json.loads(ctx.body or b"null")
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise bad_request("The request body must be a JSON object")
-    return body
-
-
 def _parts(ctx, key, fields, kind):
     """``(tax mode, [Part])`` of the request, every part checked; 400 on the first error."""
     store = ctx.store
     store.orders.tick(store.clock.now())
-    body = _json_body(ctx)
+    body = ctx.json_object()
     unknown = set(body) - {"order_tax_mode", key}
     if unknown:
         raise bad_request(f"Unrecognized field(s): {', '.join(sorted(unknown))}")

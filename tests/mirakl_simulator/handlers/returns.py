@@ -11,7 +11,7 @@ from ..errors import bad_request
 from ..paging import seek_page
 from ..returns.model import NON_COMPLIANCE_REASONS, REJECTION_REASONS, ReturnError
 from ..routing import route
-from .shipping import _check_fields, _json_body
+from .shipping import _check_fields
 
 MAX_RETURNS = 100
 MAX_COMPLIANCE_LINES = 200
@@ -121,7 +121,7 @@ def _each_return(ctx, items, action):
 @route("PUT", "/api/returns/accept", op="RT21")
 def decide_returns(ctx):
     _enabled(ctx)
-    items = _returns(_json_body(ctx), {"id", "accepted", "rejection_reason_code"})
+    items = _returns(ctx.json_object(), {"id", "accepted", "rejection_reason_code"})
     for index, item in enumerate(items):
         if not isinstance(item.get("accepted"), bool):
             raise bad_request(f"returns[{index}].accepted must be true or false")
@@ -142,7 +142,7 @@ def decide_returns(ctx):
 @route("PUT", "/api/returns/receive", op="RT25")
 def receive_returns(ctx):
     _enabled(ctx)
-    items = _returns(_json_body(ctx), {"id"})
+    items = _returns(ctx.json_object(), {"id"})
     return _each_return(ctx, items, lambda found, _item, now: found.receive(now))
 
 
@@ -177,7 +177,7 @@ def _verdicts(item, index):
 @route("PUT", "/api/returns/compliance", op="RT26")
 def set_returns_compliance(ctx):
     _enabled(ctx)
-    items = _returns(_json_body(ctx), {"id", "return_lines"})
+    items = _returns(ctx.json_object(), {"id", "return_lines"})
     verdicts = [_verdicts(item, index) for index, item in enumerate(items)]
     by_item = {id(item): verdict for item, verdict in zip(items, verdicts, strict=True)}
     return _each_return(
@@ -188,5 +188,5 @@ def set_returns_compliance(ctx):
 @route("PUT", "/api/returns/close", op="RT27")
 def close_returns(ctx):
     _enabled(ctx)
-    items = _returns(_json_body(ctx), {"id"})
+    items = _returns(ctx.json_object(), {"id"})
     return _each_return(ctx, items, lambda found, _item, now: found.close(now))

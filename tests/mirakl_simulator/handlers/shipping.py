@@ -7,7 +7,6 @@ A malformed body is a 400 for the whole call; business refusals of one shipment 
 rules themselves live in ``orders.shipping``.
 """
 
-import json
 from urllib.parse import unquote
 
 from ..clock import parse_datetime
@@ -46,24 +45,6 @@ ST01_TRACKING_FIELDS = {
 OR23_FIELDS = (ST01_TRACKING_FIELDS - {"tracking_url"}) | {"carrier_url"}
 
 
-def _header(ctx, name):
-    return next((v for k, v in ctx.headers.items() if k.lower() == name), None)
-
-
-def _json_body(ctx):
-    """The JSON object of the request; 415 for another content type, 400 for bad JSON."""
-    content_type = _header(ctx, "content-type") or ""
-    if not content_type.startswith("application/json"):
-        raise ApiError(415, f"Content type '{content_type}' not supported")
-    try:
-        body = json.loads(ctx.body or b"null")
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise bad_request("The request body must be a JSON object")
-    return body
-
-
 def _check_fields(item, allowed, where):
     if not isinstance(item, dict):
         raise bad_request(f"{where} must be a JSON object")
@@ -90,7 +71,7 @@ def _order(ctx, order_id):
 @route("PUT", "/api/orders/{order_id}/tracking", op="OR23")
 def update_order_tracking(ctx):
     reference, features, now = _context(ctx)
-    body = _json_body(ctx)
+    body = ctx.json_object()
     _check_fields(body, OR23_FIELDS, "the request body")
     order = _order(ctx, ctx.path_params["order_id"])
     try:
@@ -104,7 +85,7 @@ def update_order_tracking(ctx):
 def ship(ctx):
     """Body-less: Mirakl wants ``Content-Length: 0`` (411 without it)."""
     reference, _features, now = _context(ctx)
-    length = _header(ctx, "content-length")
+    length = ctx.header("content-length")
     if length is None:
         raise ApiError(411, "The Content-Length header is required (0 for an empty body)")
     if length.strip() != "0":
@@ -161,7 +142,7 @@ def create_shipments(ctx):
     reference, features, now = _context(ctx)
     book = ctx.store.orders.book(ctx.shop.shop_id)
     successes, errors = [], []
-    for request in _shipments(_json_body(ctx), None):
+    for request in _shipments(ctx.json_object(), None):
         order = book.get(request["order_id"])
         try:
             if order is None:
@@ -212,7 +193,7 @@ def _each_shipment(ctx, fields, action):
     """Run ``action(shipment, request)`` per listed shipment: ``{shipment_success,
     shipment_errors}`` with ``{id}`` / ``{id, message}`` entries."""
     successes, errors = [], []
-    for request in _shipments(_json_body(ctx), fields):
+    for request in _shipments(ctx.json_object(), fields):
         shipment = ctx.store.shipments.get(request["id"], ctx.shop.shop_id)
         try:
             if shipment is None:
