@@ -3,8 +3,11 @@
 import math
 from contextlib import contextmanager
 
+import psycopg2
+
 from odoo import api, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
@@ -13,6 +16,15 @@ from ..mirakl import errors
 
 # Context key carrying the Initial Import log down to the logs and jobs of the flows it runs.
 PARENT_LOG_KEY = "mirakl_sync_log_parent_id"
+# Another transaction holds or created the same rows: trying again later will see them.
+CONCURRENCY_ERRORS = (
+    psycopg2.errors.UniqueViolation,
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.LockNotAvailable,
+    psycopg2.errors.DeadlockDetected,
+)
+# Seconds before a job whose records another job holds tries again.
+LOCKED_RETRY_SECONDS = 10
 
 
 def identity_of_run(job_):
@@ -175,6 +187,31 @@ class MiraklFlow(models.AbstractModel):
                 raise
             seconds = math.ceil(error.retry_after) if error.retry_after else None
             raise RetryableJobError(str(error), seconds=seconds) from error
+
+    @api.model
+    def _lock(self, records, message):
+        """Work on ``records`` alone: when another job holds one of them, this job tries
+        again shortly (``message`` says why, on the job)."""
+        if not records:
+            return
+        try:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id IN %s FOR NO KEY UPDATE NOWAIT",
+                    SQL.identifier(records._table),
+                    tuple(records.ids),
+                ),
+                log_exceptions=False,
+            )
+        except psycopg2.errors.LockNotAvailable as error:
+            raise RetryableJobError(message, seconds=LOCKED_RETRY_SECONDS) from error
+
+    @api.model
+    def _is_retry(self):
+        """Whether the running job was tried before (its earlier try may have reached Mirakl)."""
+        uuid = self.env.context.get("job_uuid")
+        job = uuid and self.env["queue.job"].sudo().search([("uuid", "=", uuid)], limit=1)
+        return bool(job and job.retry)
 
     @api.model
     def _check_call_limit(self, instance, operation):

@@ -3,12 +3,7 @@
 import re
 import unicodedata
 
-import psycopg2
-
 from odoo import api, fields, models
-from odoo.tools import SQL
-
-from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..mirakl import errors
 from ..mirakl._documents import OrderDocumentUpload
@@ -291,23 +286,6 @@ class MiraklFlowDocumentUpload(models.AbstractModel):
         )
         if not documents:
             return documents
-        try:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM mirakl_order_document WHERE id IN %s FOR NO KEY UPDATE NOWAIT",
-                    tuple(documents.ids),
-                )
-            )
-        except psycopg2.errors.LockNotAvailable as error:
-            raise RetryableJobError(
-                f"Invoice {move.name} is being sent by another job", seconds=10
-            ) from error
+        self._lock(documents, f"Invoice {move.name} is being sent by another job")
         documents.invalidate_recordset()
         return documents.filtered(lambda document: document.state != "done")
-
-    @api.model
-    def _is_retry(self):
-        """Whether the running job was tried before (its earlier try may have reached Mirakl)."""
-        uuid = self.env.context.get("job_uuid")
-        job = uuid and self.env["queue.job"].sudo().search([("uuid", "=", uuid)], limit=1)
-        return bool(job and job.retry)

@@ -2,13 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from datetime import timedelta
 
-import psycopg2
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
-
-from odoo.addons.queue_job.exception import RetryableJobError
 
 # Read again this much before the cursor (the creation date of the latest document stored).
 CURSOR_OVERLAP = timedelta(days=1)
@@ -94,7 +89,7 @@ class MiraklFlowPayouts(models.AbstractModel):
         TL02 when they do not add up to the payout)."""
         instance, document = instance.sudo(), document.sudo()
         with self._sync_log(instance) as log:
-            self._lock(document)
+            self._lock(document, f"Payout {document.name} is being posted by another job")
             if document.move_id:
                 log._finish(skipped=1)
                 return document.move_id
@@ -162,20 +157,3 @@ class MiraklFlowPayouts(models.AbstractModel):
                 ("move_id", "=", False),
             ]
         )
-
-    @api.model
-    def _lock(self, document):
-        """Work on a payout alone: another job holding it makes this one try again later."""
-        try:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM mirakl_accounting_document WHERE id = %s "
-                    "FOR NO KEY UPDATE NOWAIT",
-                    document.id,
-                ),
-                log_exceptions=False,
-            )
-        except psycopg2.errors.LockNotAvailable as error:
-            raise RetryableJobError(
-                f"Payout {document.name} is being posted by another job", seconds=10
-            ) from error

@@ -1,10 +1,9 @@
 # Copyright 2026 mirakl_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import psycopg2
 
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, groupby
+from odoo.tools import groupby
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -93,7 +92,7 @@ class MiraklFlowRefunds(models.AbstractModel):
         """Send the OR28 refunds of a posted credit note that Mirakl does not have yet."""
         instance, move = instance.sudo(), move.sudo()
         with self._sync_log(instance) as log:
-            self._lock("account_move", move.id, move.name)
+            self._lock(move, f"{move.name} is being sent by another job")
             orders = move._mirakl_orders()
             if (
                 move.state != "posted"
@@ -130,7 +129,7 @@ class MiraklFlowRefunds(models.AbstractModel):
         order down to what Mirakl still sells."""
         instance, order = instance.sudo(), order.sudo()
         with self._sync_log(instance) as log:
-            self._lock("mirakl_order", order.id, order.mirakl_order_id)
+            self._lock(order, f"{order.mirakl_order_id} is being sent by another job")
             requests = self.env["mirakl.refund"].search(
                 [
                     ("order_id", "=", order.id),
@@ -299,24 +298,3 @@ class MiraklFlowRefunds(models.AbstractModel):
             )
             for request in requests.sorted(lambda r: (r.line_id.sequence, r.id))
         )
-
-    @api.model
-    def _lock(self, table, record_id, name):
-        """Work on a record alone: another job holding it makes this one try again later."""
-        try:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM %s WHERE id = %s FOR NO KEY UPDATE NOWAIT",
-                    SQL.identifier(table),
-                    record_id,
-                )
-            )
-        except psycopg2.errors.LockNotAvailable as error:
-            raise RetryableJobError(f"{name} is being sent by another job", seconds=10) from error
-
-    @api.model
-    def _is_retry(self):
-        """Whether the running job was tried before (its earlier try may have reached Mirakl)."""
-        uuid = self.env.context.get("job_uuid")
-        job = uuid and self.env["queue.job"].sudo().search([("uuid", "=", uuid)], limit=1)
-        return bool(job and job.retry)

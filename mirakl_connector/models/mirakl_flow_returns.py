@@ -3,17 +3,15 @@
 import logging
 from datetime import timedelta
 
-import psycopg2
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..mapping import order as order_mapping
 from ..mapping import returns as return_mapping
 from ..mirakl import errors
+from .mirakl_flow import CONCURRENCY_ERRORS
 from .mirakl_return import DECISIONS
 
 _logger = logging.getLogger(__name__)
@@ -26,12 +24,6 @@ FIRST_RUN_WINDOW = timedelta(days=30)
 PAGE_SIZE = 100
 # Errors that say what is wrong with a return or its order; anything else is a bug (logged).
 RETURN_ERRORS = (UserError, ValidationError, order_mapping.PayloadError)
-CONCURRENCY_ERRORS = (
-    psycopg2.errors.UniqueViolation,
-    psycopg2.errors.SerializationFailure,
-    psycopg2.errors.LockNotAvailable,
-    psycopg2.errors.DeadlockDetected,
-)
 
 
 class MiraklFlowReturns(models.AbstractModel):
@@ -337,15 +329,7 @@ class MiraklFlowReturns(models.AbstractModel):
         returns = returns.sudo().exists().sorted("id")
         if not returns:
             return returns
-        try:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM mirakl_return WHERE id IN %s FOR NO KEY UPDATE NOWAIT",
-                    tuple(returns.ids),
-                )
-            )
-        except psycopg2.errors.LockNotAvailable as error:
-            raise RetryableJobError("Returns are being sent by another job", seconds=10) from error
+        self._lock(returns, "Returns are being sent by another job")
         returns.invalidate_recordset(["pending_action", "sync_error"])
         return returns.filtered(lambda r: r.pending_action in actions)
 

@@ -1,11 +1,7 @@
 # Copyright 2026 mirakl_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import psycopg2
 
 from odoo import api, models
-from odoo.tools import SQL
-
-from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..mapping import order as order_mapping
 from ..mirakl import errors
@@ -80,7 +76,7 @@ class MiraklFlowShipments(models.AbstractModel):
         """Ship one validated delivery on Mirakl, unless it already is."""
         instance, picking = instance.sudo(), picking.sudo()  # for the Marketplace
         with self._sync_log(instance) as log:
-            self._lock(picking)
+            self._lock(picking, f"Delivery {picking.name} is being sent by another job")
             if not self._ready_to_ship(log, picking):
                 return False
             try:
@@ -142,7 +138,7 @@ class MiraklFlowShipments(models.AbstractModel):
         """Send the new carrier or tracking number of a delivery already shipped."""
         instance, picking = instance.sudo(), picking.sudo()
         with self._sync_log(instance) as log:
-            self._lock(picking)
+            self._lock(picking, f"Delivery {picking.name} is being sent by another job")
             key = picking._mirakl_tracking_key()
             if (
                 picking.mirakl_shipment_state != "sent"
@@ -397,25 +393,3 @@ class MiraklFlowShipments(models.AbstractModel):
             record=picking,
             retry=(self._name, method, [picking]),
         )
-
-    @api.model
-    def _lock(self, picking):
-        """Work on a delivery alone: another job holding it makes this one try again later."""
-        try:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM stock_picking WHERE id = %s FOR NO KEY UPDATE NOWAIT",
-                    picking.id,
-                )
-            )
-        except psycopg2.errors.LockNotAvailable as error:
-            raise RetryableJobError(
-                f"Delivery {picking.name} is being sent by another job", seconds=10
-            ) from error
-
-    @api.model
-    def _is_retry(self):
-        """Whether the running job was tried before (its earlier try may have reached Mirakl)."""
-        uuid = self.env.context.get("job_uuid")
-        job = uuid and self.env["queue.job"].sudo().search([("uuid", "=", uuid)], limit=1)
-        return bool(job and job.retry)

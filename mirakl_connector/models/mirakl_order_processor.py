@@ -3,8 +3,6 @@
 import logging
 from contextlib import contextmanager
 
-import psycopg2
-
 from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -13,17 +11,11 @@ from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..mapping import order as order_mapping
 from ..mirakl import errors
+from .mirakl_flow import CONCURRENCY_ERRORS
 from .sale_order import MIRAKL_SYNC_KEY
 
 _logger = logging.getLogger(__name__)
 
-# Another transaction holds or created the same rows: trying again later will see them.
-CONCURRENCY_ERRORS = (
-    psycopg2.errors.UniqueViolation,
-    psycopg2.errors.SerializationFailure,
-    psycopg2.errors.LockNotAvailable,
-    psycopg2.errors.DeadlockDetected,
-)
 # Errors that say what is wrong with an order or its setup; anything else is a bug (logged).
 ORDER_ERRORS = (UserError, order_mapping.PayloadError, errors.MiraklError)
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import fields, sql_db
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import get_db_name, tagged
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -34,6 +34,22 @@ class TestMiraklFlow(MiraklSimulatorCase):
         self.assertEqual(sequences, sorted(sequences))
         with self.assertRaisesRegex(UserError, "no Mirakl flow nope"):
             self.env["mirakl.flow"]._get_flow("nope")
+
+    def test_records_another_job_holds_postpone_the_job(self):
+        flow = self.env["mirakl.flow.orders"]
+        country = self.env.ref("base.fr")  # a committed row this test does not write
+        with sql_db.db_connect(get_db_name()).cursor() as other:  # another job holds it
+            other.execute("SET LOCAL lock_timeout = '5s'")
+            other.execute("SELECT id FROM res_country WHERE id = %s FOR UPDATE", [country.id])
+            with (
+                self.assertRaises(RetryableJobError) as caught,
+                self.assertNoLogs("odoo.sql_db", "ERROR"),
+            ):
+                flow._lock(country, "France is being sent by another job")
+            other.rollback()
+        self.assertEqual(caught.exception.seconds, 10)
+        self.assertIn("being sent by another job", str(caught.exception))
+        flow._lock(country, "free again")  # released: the job goes on
 
     def test_run_flow_refuses_an_archived_marketplace(self):
         self.marketplace.active = False
