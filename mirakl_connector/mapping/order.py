@@ -121,11 +121,15 @@ def check(payload):
     if not isinstance(lines, list) or not lines:
         problems.append("no order_lines")
         lines = []
+    seen = set()
     for index, line in enumerate(lines):
         where = f"order_lines[{index}]"
         if not isinstance(line, dict):
             problems.append(f"{where} is not an object")
             continue
+        if line.get("order_line_id") in seen:
+            problems.append(f"{where}: order_line_id {line['order_line_id']} appears twice")
+        seen.add(line.get("order_line_id"))
         for key in ("order_line_id", "order_line_state", "quantity", "price_unit"):
             if line.get(key) in (None, ""):
                 problems.append(f"{where}: no {key}")

@@ -33,6 +33,7 @@ from . import mirakl_payment_mapping
 from . import mirakl_flow_orders
 from . import mirakl_flow_orders_sweep
 from . import mirakl_order_acceptance
+from . import mirakl_order_lookups
 from . import mirakl_order_processor
 from . import res_partner
 from . import sale_order

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from psycopg2.extras import Json
 
 from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -17,10 +18,10 @@ WATERMARK_OVERLAP = timedelta(minutes=5)
 PAGE_SIZE = 100
 # Waiting between two polls of an order export (OR14: every 10 s at most).
 EXPORT_POLL_SECONDS = 15
-# Processed orders wait this long (seconds) for others to confirm their quotations together.
-CONFIRMATION_DELAY = 10
-# First key of the advisory lock held by a confirmation job (the second: the Marketplace id).
-CONFIRMATION_LOCK = 0x4D4B4F43
+# Processed orders wait this long (seconds) for others, to get their sale orders together.
+COMPLETION_DELAY = 10
+# First key of the advisory lock held by a completion job (the second: the Marketplace id).
+COMPLETION_LOCK = 0x4D4B4F43
 
 
 class MiraklFlowOrders(models.AbstractModel):
@@ -28,11 +29,14 @@ class MiraklFlowOrders(models.AbstractModel):
 
     A run pages OR11 from the Marketplace's watermark and stores every order it reads in
     ``mirakl.order`` (one cheap upsert per page, ``INSERT ... ON CONFLICT DO NOTHING`` on the
-    unique key), then enqueues one processing job per changed order (identity: Marketplace,
-    order id, Mirakl update date). The watermark then moves to the latest update date of the
-    orders stored, never past one that could not be stored. Processing (mirror, acceptance,
-    sale order, follow-up) is ``mirakl.order.processor``'s; an order it cannot process
-    stays in error with its payload, a sync log line and a retry.
+    unique key, then Mirakl's values on the orders and their lines, a page at once), then
+    enqueues one processing job per changed order (identity: Marketplace, order id, Mirakl
+    update date). The watermark then moves to the latest update date of the orders stored,
+    never past one that could not be stored. Processing (acceptance, checks, changes to the
+    sale order, follow-up) is ``mirakl.order.processor``'s; an order it cannot process stays
+    in error with its payload, a sync log line and a retry. The sale orders the processed
+    orders need are then created and confirmed by one job per Marketplace, a page of orders
+    at a time.
     """
 
     _name = "mirakl.flow.orders"
@@ -50,8 +54,8 @@ class MiraklFlowOrders(models.AbstractModel):
             return self._enqueue(
                 instance, "_job_start_export", date_from, date_to, identity="export"
             )
-        if self._quotations_to_confirm(instance, limit=1):  # e.g. a confirmation job failed
-            self._enqueue_confirmation(instance, delay=0)
+        if self._orders_to_complete(instance, limit=1):  # e.g. a completion job failed
+            self._enqueue_completion(instance, delay=0)
         return self._enqueue(instance, "_job_fetch_updates", identity="updates")
 
     # -- jobs ----------------------------------------------------------------------------
@@ -73,7 +77,8 @@ class MiraklFlowOrders(models.AbstractModel):
             log._finish(**self._log_counts(result))
 
     def _job_process_order(self, instance, mirakl_order_id):
-        """Process one stored order (its own job: one bad order never blocks the others)."""
+        """Process one stored order (its own job: one bad order never blocks the others);
+        its sale order, if it needs one, comes with the next completion job."""
         order = self.env["mirakl.order"].search(
             [("instance_id", "=", instance.id), ("mirakl_order_id", "=", mirakl_order_id)]
         )
@@ -83,31 +88,29 @@ class MiraklFlowOrders(models.AbstractModel):
         # right on sale orders or partners).
         processor = self.env["mirakl.order.processor"].sudo()
         instance, order = instance.sudo(), order.sudo()
-        processor._process(instance, order, confirm=False)
-        if processor._needs_confirmation(instance, order):
-            self._enqueue_confirmation(instance)
+        processor._process(instance, order, complete=False)
+        if processor._waits_for_completion(instance, order):
+            self._enqueue_completion(instance)
 
-    def _job_confirm_quotations(self, instance):
-        """Confirm the processed orders' quotations, a page per job (see
-        ``mirakl.order.processor._confirm_quotations``); queues the next page.
+    def _job_complete_sale_orders(self, instance):
+        """Create and confirm the sale orders of processed orders, a page per job (see
+        ``mirakl.order.processor._complete_sale_orders``); queues the next page.
 
         One such job at a time per Marketplace: two would reserve the same stock at once.
         """
         self.env.cr.execute(
-            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", CONFIRMATION_LOCK, instance.id)
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", COMPLETION_LOCK, instance.id)
         )
         if not self.env.cr.fetchone()[0]:
             raise RetryableJobError(
-                "Another job confirms this Marketplace's orders",
-                seconds=CONFIRMATION_DELAY,
+                "Another job makes this Marketplace's sale orders",
+                seconds=COMPLETION_DELAY,
                 ignore_retry=True,
             )
-        orders = self._quotations_to_confirm(instance, limit=PAGE_SIZE + 1)
-        self.env["mirakl.order.processor"].sudo()._confirm_quotations(
-            instance.sudo(), orders[:PAGE_SIZE]
-        )
+        orders = self._orders_to_complete(instance, limit=PAGE_SIZE + 1)
+        self._complete(instance, orders[:PAGE_SIZE])
         if len(orders) > PAGE_SIZE:
-            self._enqueue_confirmation(instance, delay=0)
+            self._enqueue_completion(instance, delay=0)
 
     def _job_start_export(self, instance, date_from=None, date_to=None):
         """OR13: export the orders created in the period (initial import of a history)."""
@@ -220,7 +223,8 @@ class MiraklFlowOrders(models.AbstractModel):
 
     @api.model
     def _store(self, instance, log, page, result):
-        """Upsert a page of orders; enqueue the processing of the new and changed ones."""
+        """Upsert a page of orders and write Mirakl's values on them and their lines; enqueue
+        the processing of the new and changed ones."""
         invalid, result["invalid"] = result["invalid"], []
         entries = {}  # Mirakl order id -> (payload, hash, summary, client error)
         for raw, error in [(raw, None) for raw in page] + invalid:
@@ -263,7 +267,17 @@ class MiraklFlowOrders(models.AbstractModel):
                 log._add_failure(error, mirakl_ref=order_id, record=order)
             else:
                 to_process |= order
-        self._enqueue_processing(to_process)
+        failures = self.env["mirakl.order.processor"].sudo()._mirror(instance.sudo(), to_process)
+        for order, message in failures.items():
+            result["failed"] += 1
+            order._mirakl_set_error(message)
+            log._add_failure(
+                message,
+                mirakl_ref=order.mirakl_order_id,
+                record=order,
+                retry=("mirakl.flow.orders", "_job_process_order", [order.mirakl_order_id]),
+            )
+        self._enqueue_processing(to_process.filtered(lambda order: order not in failures))
 
     @api.model
     def _upsert(self, instance, entries, result):
@@ -376,37 +390,55 @@ class MiraklFlowOrders(models.AbstractModel):
         }
 
     @api.model
-    def _quotations_to_confirm(self, instance, limit=None):
-        """Processed orders whose quotation waits for its confirmation."""
-        if not instance.auto_confirm:
-            return self.env["mirakl.order"]
+    def _complete(self, instance, orders):
+        """Make the sale orders ``orders`` wait for, now (see ``_job_complete_sale_orders``)."""
+        self.env["mirakl.order.processor"].sudo()._complete_sale_orders(instance.sudo(), orders)
+
+    @api.model
+    def _orders_to_complete(self, instance, limit=None, orders=None):
+        """Processed orders (among ``orders``, if given) that wait for their sale order to be
+        created, or for their quotation to be confirmed."""
+        to_create = [
+            ("sale_order_id", "=", False),
+            ("mirakl_state", "in", order_mapping.states_from(instance.sale_order_state)),
+            ("line_ids", "any", [("mirakl_state", "not in", order_mapping.UNSOLD_LINE_STATES)]),
+        ]
+        to_confirm = [
+            ("mirakl_state", "in", order_mapping.states_from("SHIPPING")),
+            ("sale_order_id.state", "in", ("draft", "sent")),
+        ]
+        waiting = expression.OR([to_create, to_confirm] if instance.auto_confirm else [to_create])
         return (
             self.env["mirakl.order"]
             .sudo()
             .search(
-                [
-                    ("instance_id", "=", instance.id),
-                    ("import_state", "=", "done"),
-                    ("sync_stopped", "=", False),
-                    ("mirakl_state", "in", order_mapping.states_from("SHIPPING")),
-                    ("sale_order_id.state", "in", ("draft", "sent")),
-                ],
+                expression.AND(
+                    [
+                        [
+                            ("instance_id", "=", instance.id),
+                            ("import_state", "=", "done"),
+                            ("sync_stopped", "=", False),
+                        ],
+                        [("id", "in", orders.ids)] if orders is not None else [],
+                        waiting,
+                    ]
+                ),
                 limit=limit,
                 order="id",
             )
         )
 
     @api.model
-    def _enqueue_confirmation(self, instance, delay=CONFIRMATION_DELAY):
-        """One confirmation job for the quotations of a burst of orders: it starts a few
+    def _enqueue_completion(self, instance, delay=COMPLETION_DELAY):
+        """One job makes the sale orders of a burst of processed orders: it starts a few
         seconds later, so that the orders processed meanwhile join it."""
         return self._enqueue(
             instance,
-            "_job_confirm_quotations",
-            identity="confirm",
+            "_job_complete_sale_orders",
+            identity="complete",
             eta=delay or None,
             description=self.env._(
-                "%(marketplace)s: confirm the sale orders of processed orders",
+                "%(marketplace)s: create and confirm the sale orders of processed orders",
                 marketplace=instance.name,
             ),
         )

@@ -122,6 +122,10 @@ class MiraklFlowReturns(models.AbstractModel):
         orders_flow._job_fetch_orders(instance, refs)
         for ref in refs:  # their queued jobs then find them up to date
             orders_flow._job_process_order(instance, ref)
+        orders = self.env["mirakl.order"].search(
+            [("instance_id", "=", instance.id), ("mirakl_order_id", "in", refs)]
+        )
+        orders_flow._complete(instance, orders_flow._orders_to_complete(instance, orders=orders))
         self._job_process_returns(instance, returns)
 
     def _job_send_decisions(self, instance, returns=None):

@@ -139,6 +139,11 @@ class MiraklOrder(models.Model):
     amount_difference = fields.Monetary(readonly=True, copy=False)
     payload = fields.Json(readonly=True, copy=False, groups="base.group_no_one")
     payload_hash = fields.Char(readonly=True, copy=False)
+    mirrored_hash = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Fingerprint of the payload last written on the order and its lines.",
+    )
     processed_hash = fields.Char(
         readonly=True, copy=False, help="Fingerprint of the payload last processed."
     )
@@ -211,7 +216,7 @@ class MiraklOrder(models.Model):
 
     def action_retry(self):
         """Process the stored orders again (after fixing a mapping, a product...)."""
-        self.write({"import_state": "pending", "processed_hash": False})
+        self.write({"import_state": "pending", "mirrored_hash": False, "processed_hash": False})
         self.env["mirakl.flow.orders"]._enqueue_processing(self)
         return True
 
@@ -321,5 +326,13 @@ class MiraklOrder(models.Model):
             )
 
     def _mirakl_set_error(self, message):
-        """Keep the order in error with ``message``; it is processed again on retry."""
-        self.write({"import_state": "error", "import_error": message, "processed_hash": False})
+        """Keep the order in error with ``message``; it is processed again, from its
+        payload, on retry."""
+        self.write(
+            {
+                "import_state": "error",
+                "import_error": message,
+                "mirrored_hash": False,
+                "processed_hash": False,
+            }
+        )

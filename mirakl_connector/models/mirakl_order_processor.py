@@ -24,19 +24,23 @@ class MiraklOrderProcessor(models.AbstractModel):
     """Applies stored Mirakl orders to Odoo: the mirror and its lines, acceptance, the sale
     order (contacts, lines with Mirakl's amounts), then Mirakl's later changes.
 
-    ``_process`` takes one order (its job) or a page of them (batch imports): the lookups are
-    read once for all, each step runs on all the orders at once in a savepoint, and when a
-    step fails it runs again order by order, so only the orders at fault end in error.
+    ``_process`` takes one order (its job) or a page of them: the lookups are read once for
+    all, each step runs on all the orders at once in a savepoint, and when a step fails it
+    runs again order by order, so only the orders at fault end in error. An order's own job
+    only checks that its sale order can be made: ``_complete_sale_orders`` then creates and
+    confirms the sale orders of many processed orders at once, which Odoo does several times
+    cheaper per order than one by one.
     """
 
     _name = "mirakl.order.processor"
     _description = "Mirakl Order Processing"
 
     @api.model
-    def _process(self, instance, orders, confirm=True):
+    def _process(self, instance, orders, complete=True):
         """Process the stored payloads of ``orders``; failures end on the orders and the log.
 
-        ``confirm=False`` leaves the quotations to confirm to ``_confirm_quotations``.
+        ``complete=False`` only checks the sale orders to create, and leaves creating and
+        confirming them to ``_complete_sale_orders``.
         """
         if not orders:
             return
@@ -52,14 +56,17 @@ class MiraklOrderProcessor(models.AbstractModel):
             )
             failures = {}
             items = self._load(orders, failures)
-            lookups = self._prefetch(instance, [payload for _order, payload in items])
-            self._isolated(items, lambda batch: self._apply_mirror(batch, lookups), failures)
+            lookups = self._lookups(instance, items)
+            self._isolated(
+                [item for item in items if item[0].mirrored_hash != item[0].payload_hash],
+                lambda batch: self._apply_mirror(batch, lookups),
+                failures,
+            )
             for item in items:
                 self._isolated([item], lambda b: self._acceptance(instance, b, lookups), failures)
             new = [item for item in items if self._needs_sale_order(instance, *item)]
-            self._isolated(
-                new, lambda batch: self._create_sale_orders(instance, batch, lookups), failures
-            )
+            make = self._create_sale_orders if complete else self._check_sale_orders
+            self._isolated(new, lambda batch: make(instance, batch, lookups), failures)
             new_ids = {order.id for order, _payload in new}
             self._isolated(
                 [
@@ -70,27 +77,29 @@ class MiraklOrderProcessor(models.AbstractModel):
                 lambda batch: self._update_contacts(instance, batch, lookups),
                 failures,
             )
-            if confirm:
+            if complete:
                 self._isolated(
                     [item for item in items if self._needs_confirmation(instance, item[0])],
                     self._confirm,
                     failures,
                 )
-            for item in items:
-                if item[0].sale_order_id and not item[0].sync_stopped:
-                    self._isolated(
-                        [item], lambda b: self._follow_up(instance, b, lookups), failures
-                    )
+            self._isolated(
+                [item for item in items if item[0].sale_order_id and not item[0].sync_stopped],
+                lambda batch: self._follow_up(instance, batch, lookups),
+                failures,
+            )
             self._finish(instance, orders, failures)
 
     @api.model
-    def _confirm_quotations(self, instance, orders):
-        """Confirm the quotations of processed ``orders`` together, then apply what needs a
-        confirmed sale order (deliveries done elsewhere, invoicing).
+    def _complete_sale_orders(self, instance, orders):
+        """Create the sale orders of processed ``orders`` together, confirm the quotations
+        together, then apply what needs the sale order (totals check, deliveries done
+        elsewhere, invoicing).
 
-        Confirming many sale orders at once shares the stock rules' work, which one order's
-        job cannot. Orders another job holds are left for the next run; failures end on the
-        orders and the log, with a retry of the order's processing.
+        Creating and confirming many sale orders at once shares the ORM's and the stock
+        rules' work, which one order's job cannot. Orders another job holds are left for the
+        next run; failures end on the orders and the log, with a retry of the order's
+        processing.
         """
         with self._retry_on_concurrency():
             self.env.cr.execute(
@@ -100,14 +109,44 @@ class MiraklOrderProcessor(models.AbstractModel):
                 )
             )
             orders = orders.browse(row[0] for row in self.env.cr.fetchall())
-            orders = orders.filtered(lambda order: self._needs_confirmation(instance, order))
             failures = {}
             items = self._load(orders, failures)
-            lookups = self._prefetch(instance, [payload for _order, payload in items])
-            self._isolated(items, self._confirm, failures)
-            for item in items:
-                self._isolated([item], lambda b: self._follow_up(instance, b, lookups), failures)
+            lookups = self._lookups(instance, items)
+            self._isolated(
+                [item for item in items if self._needs_sale_order(instance, *item)],
+                lambda batch: self._create_sale_orders(instance, batch, lookups),
+                failures,
+            )
+            self._isolated(
+                [item for item in items if self._needs_confirmation(instance, item[0])],
+                self._confirm,
+                failures,
+            )
+            self._isolated(
+                [item for item in items if item[0].sale_order_id],
+                lambda batch: self._follow_up(instance, batch, lookups),
+                failures,
+            )
             self._report(instance, orders, failures)
+
+    @api.model
+    def _mirror(self, instance, orders):
+        """Write Mirakl's values of freshly stored ``orders`` on them and their lines, all at
+        once (the fetch job does it for each page it stores, far cheaper than each order's
+        job would). Returns ``{order: message}`` of the orders it could not write."""
+        failures = {}
+        items = self._load(orders, failures)
+        lookups = self._lookups(instance, items)
+        self._isolated(items, lambda batch: self._apply_mirror(batch, lookups), failures)
+        return failures
+
+    @api.model
+    def _waits_for_completion(self, instance, order):
+        """Whether the processed ``order`` waits for ``_complete_sale_orders``."""
+        return order.import_state == "done" and (
+            self._needs_sale_order(instance, order, order.sudo().payload or {})
+            or self._needs_confirmation(instance, order)
+        )
 
     # -- steps ---------------------------------------------------------------------------
 
@@ -148,6 +187,7 @@ class MiraklOrderProcessor(models.AbstractModel):
                     to_create.append({**values, "order_id": order.id})
         Line.create(to_create)
         self._apply_adjustments(batch)
+        self._mark_hash("mirrored_hash", self.env["mirakl.order"].union(*(o for o, _p in batch)))
 
     @api.model
     def _apply_adjustments(self, batch):
@@ -235,6 +275,18 @@ class MiraklOrderProcessor(models.AbstractModel):
         )
 
     @api.model
+    def _check_sale_orders(self, instance, batch, lookups):
+        """Raise what would stop the sale orders of ``batch`` from being made (no product,
+        tax or delivery method for a line), so that the order's own job reports it before
+        ``_complete_sale_orders`` creates them."""
+        SaleOrder, nobody = self.env["sale.order"], self.env["res.partner"]
+        for order, payload in batch:
+            warehouse = self._warehouse(instance, order, lookups)
+            SaleOrder._mirakl_prepare_values(
+                instance, order, payload, (nobody,) * 3, lookups, warehouse
+            )
+
+    @api.model
     def _update_contacts(self, instance, batch, lookups):
         """Follow Mirakl's addresses: a quotation made before Mirakl sent them gets its
         contacts, and a changed address goes to the sale order (and its open deliveries)
@@ -281,14 +333,18 @@ class MiraklOrderProcessor(models.AbstractModel):
 
     @api.model
     def _follow_up(self, instance, batch, lookups):
-        """Apply Mirakl's later changes to the sale order of one order, then check its totals."""
-        ((order, payload),) = batch
-        sale_order = order.sale_order_id
-        if order.mirakl_state in ("CANCELED", "REFUSED"):
-            sale_order._mirakl_cancel(order.state_reason_code, order.state_reason_label)
-            return
-        if sale_order.state == "cancel":
-            return
+        """Apply Mirakl's later changes to the sale orders of ``batch``, then check their
+        totals."""
+        for order, payload in batch:
+            sale_order = order.sale_order_id
+            if order.mirakl_state in ("CANCELED", "REFUSED"):
+                sale_order._mirakl_cancel(order.state_reason_code, order.state_reason_label)
+                continue
+            if sale_order.state != "cancel":
+                self._follow_up_sale_order(instance, order, payload, sale_order, lookups)
+
+    @api.model
+    def _follow_up_sale_order(self, instance, order, payload, sale_order, lookups):
         lines = {str(line["order_line_id"]): line for line in payload["order_lines"]}
         quantities = {
             sale_line: order_mapping.line_quantity(lines[sale_line.mirakl_line_id.mirakl_line_id])
@@ -319,13 +375,7 @@ class MiraklOrderProcessor(models.AbstractModel):
         done = orders.filtered(lambda order: order not in failures)
         if done:
             done.write({"import_state": "done", "import_error": False})
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE mirakl_order SET processed_hash = payload_hash WHERE id IN %s",
-                    tuple(done.ids),
-                )
-            )
-            done.invalidate_recordset(["processed_hash"])
+            self._mark_hash("processed_hash", done)
         self._report(instance, orders, failures)
 
     @api.model
@@ -347,6 +397,19 @@ class MiraklOrderProcessor(models.AbstractModel):
         )
 
     # -- helpers -------------------------------------------------------------------------
+
+    @api.model
+    def _mark_hash(self, field, orders):
+        """Set ``field`` of ``orders`` to the fingerprint of the payload they hold now."""
+        orders.flush_recordset(["payload_hash"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE mirakl_order SET %s = payload_hash WHERE id IN %s",
+                SQL.identifier(field),
+                tuple(orders.ids),
+            )
+        )
+        orders.invalidate_recordset([field])
 
     @api.model
     def _isolated(self, items, function, failures):
@@ -381,6 +444,10 @@ class MiraklOrderProcessor(models.AbstractModel):
             except Exception as error:
                 failures[item[0]] = self._message(error)
                 _logger.exception("Mirakl order %s could not be processed", item[0].mirakl_order_id)
+
+    @api.model
+    def _lookups(self, instance, items):
+        return self.env["mirakl.order.lookups"]._prefetch(instance, [p for _order, p in items])
 
     @api.model
     def _message(self, error):
@@ -425,83 +492,3 @@ class MiraklOrderProcessor(models.AbstractModel):
             lookups["countries"],
             lookups["states"],
         )
-
-    @api.model
-    def _prefetch(self, instance, payloads):
-        """Everything the steps look up, read once for all ``payloads``."""
-        lines = [line for payload in payloads for line in payload["order_lines"]]
-        offer_ids = {str(line["offer_id"]) for line in lines if line.get("offer_id") is not None}
-        listings = (
-            self.env["mirakl.listing"]
-            .with_context(active_test=False)
-            .search_fetch(
-                [("instance_id", "=", instance.id), ("offer_id", "in", list(offer_ids))],
-                ["offer_id", "product_id", "price"],
-            )
-        )
-        skus = {line.get("offer_sku") for line in lines} - {None, ""}
-        currencies = {payload.get("currency_iso_code") for payload in payloads} - {None}
-        countries, states = self._prefetch_places(payloads)
-        return {
-            "listings": {rec.offer_id: (rec.id, rec.product_id.id) for rec in listings},
-            "listing_prices": {rec.id: rec.price for rec in listings},
-            "products": self.env["mirakl.listing"]._mirakl_products_by(
-                instance.company_id, "default_code", skus
-            ),
-            "countries": countries,
-            "states": states,
-            "currencies": self._ids_by("res.currency", "name", [("name", "in", list(currencies))]),
-            "channels": self._ids_by("mirakl.channel", "code", [("instance_id", "=", instance.id)]),
-            "carriers": {
-                code: carrier.id
-                for code, carrier in self._records_by(
-                    "mirakl.carrier",
-                    "code",
-                    [("instance_id", "=", instance.id), ("carrier_id", "!=", False)],
-                    "carrier_id",
-                ).items()
-            },
-            "warehouses": self._ids_by(
-                "stock.warehouse",
-                "mirakl_fulfillment_center_code",
-                [
-                    ("company_id", "=", instance.company_id.id),
-                    ("mirakl_fulfillment_center_code", "!=", False),
-                ],
-            ),
-            "taxes": {},  # tax mode -> resolver, read when first needed
-            "pricelists": {},  # currency id -> pricelist, read when first needed
-            "payments": {},  # (payment workflow, type) -> (auto invoice, journal)
-        }
-
-    @api.model
-    def _prefetch_places(self, payloads):
-        """``({alpha-2: country id}, {(country id, state code or name): state id})`` of the
-        countries in the addresses of ``payloads``."""
-        codes = set()
-        for payload in payloads:
-            customer = payload.get("customer") or {}
-            for key in ("billing_address", "shipping_address"):
-                codes.add(order_mapping.alpha2((customer.get(key) or {}).get("country_iso_code")))
-        countries = self._ids_by("res.country", "code", [("code", "in", list(codes - {None}))])
-        states = {}
-        for state in self.env["res.country.state"].search_fetch(
-            [("country_id", "in", list(countries.values()))], ["country_id", "code", "name"]
-        ):
-            states[(state.country_id.id, state.code.lower())] = state.id
-            states[(state.country_id.id, state.name.lower())] = state.id
-        return countries, states
-
-    @api.model
-    def _ids_by(self, model, key, domain):
-        return {value: record.id for value, record in self._records_by(model, key, domain).items()}
-
-    @api.model
-    def _records_by(self, model, key, domain, target=None):
-        """``{record[key]: record (or its ``target`` field)}``, archived records included."""
-        records = (
-            self.env[model]
-            .with_context(active_test=False)
-            .search_fetch(domain, [key, target] if target else [key])
-        )
-        return {record[key]: (record[target] if target else record) for record in records}

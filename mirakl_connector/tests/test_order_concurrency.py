@@ -195,7 +195,9 @@ class TestOrderConcurrency(BaseCase):
             instance = env["mirakl.instance"].browse(self.instance_id)
             order = env["mirakl.order"].search([("instance_id", "=", self.instance_id)])
             items = processor._load(order, {})
-            lookups = processor._prefetch(instance, [payload for _order, payload in items])
+            lookups = env["mirakl.order.lookups"]._prefetch(
+                instance, [payload for _order, payload in items]
+            )
             processor._apply_mirror(items, lookups)
             processor._contacts(instance, items, lookups)  # the buyer exists already
 
@@ -206,7 +208,9 @@ class TestOrderConcurrency(BaseCase):
             if order.sale_order_id:
                 return  # the retry sees the winner's sale order
             items = processor._load(order, {})
-            lookups = processor._prefetch(instance, [payload for _order, payload in items])
+            lookups = env["mirakl.order.lookups"]._prefetch(
+                instance, [payload for _order, payload in items]
+            )
             with processor._retry_on_concurrency():
                 processor._create_sale_orders(instance, items, lookups)
 

@@ -8,7 +8,7 @@ from odoo.tests import get_db_name, tagged
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..models.mirakl_flow_orders import CONFIRMATION_LOCK, WATERMARK_OVERLAP
+from ..models.mirakl_flow_orders import COMPLETION_LOCK, WATERMARK_OVERLAP
 from .common import trap_jobs
 from .common_order import MiraklOrderCase
 
@@ -147,11 +147,11 @@ class TestOrderImport(MiraklOrderCase):
         self.assertEqual(failed.import_state, "done")
         self.assertEqual(failed.sale_order_id.state, "sale")
 
-    def test_quotations_are_confirmed_together_and_a_failure_stays_on_its_order(self):
-        """Each order is processed in its own job; one job then confirms the quotations
-        together. An order whose confirmation fails (the seller's accounting requires an
-        analytic distribution on its product) ends in error with a retry; the others are
-        confirmed."""
+    def test_sale_orders_are_made_together_and_a_failure_stays_on_its_order(self):
+        """Each order is processed in its own job; one job then creates and confirms their
+        sale orders together. An order whose confirmation fails (the seller's accounting
+        requires an analytic distribution on its product) ends in error with a retry; the
+        others are confirmed."""
         category = self.env["product.category"].create({"name": "Analytic required"})
         plan = self.env["account.analytic.plan"].create({"name": "Channels"})
         self.env["account.analytic.account"].create({"name": "Mirakl", "plan_id": plan.id})
@@ -171,14 +171,17 @@ class TestOrderImport(MiraklOrderCase):
             "SHIPPING", lines=[{"offer_sku": "SKU-STUCK", "quantity": 1, "price_unit": "9.00"}]
         )
         trap = self.import_orders(process=False)
-        with trap_jobs() as confirmations:  # the confirmation queued by the processing jobs
+        # The fetch stored the orders with their lines; each order has its processing job.
+        self.assertEqual(len(self.mirakl_order(first.order_id).line_ids), 2)
+        trap.assert_jobs_count(3, only=self.flow._job_process_order)
+        with trap_jobs() as completion:  # the one job the processing jobs queued
             trap.perform_enqueued_jobs()
         processed = [self.mirakl_order(o.order_id) for o in (first, second, stuck)]
         self.assertEqual([o.import_state for o in processed], ["done"] * 3)
-        self.assertEqual({o.sale_order_id.state for o in processed}, {"draft"})
-        confirmations.assert_jobs_count(1, only=self.flow._job_confirm_quotations)
+        self.assertFalse(self.env["mirakl.order"].union(*processed).sale_order_id)
+        completion.assert_jobs_count(1, only=self.flow._job_complete_sale_orders)
 
-        confirmations.perform_enqueued_jobs()
+        completion.perform_enqueued_jobs()
         self.assertEqual(processed[0].sale_order_id.state, "sale")
         self.assertEqual(processed[1].sale_order_id.state, "sale")
         self.assertTrue(processed[0].sale_order_id.picking_ids)
@@ -196,19 +199,19 @@ class TestOrderImport(MiraklOrderCase):
         self.assertEqual(failed.import_state, "done")
         self.assertEqual(failed.sale_order_id.state, "sale")
 
-    def test_one_confirmation_job_at_a_time_per_marketplace(self):
+    def test_one_completion_job_at_a_time_per_marketplace(self):
         order = self.add_order("SHIPPING")
         trap = self.import_orders(process=False)
-        with trap_jobs() as confirmations:
+        with trap_jobs() as completion:
             trap.perform_enqueued_jobs()
-        with sql_db.db_connect(get_db_name()).cursor() as other:  # another confirmation job
+        with sql_db.db_connect(get_db_name()).cursor() as other:  # another completion job
             other.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [CONFIRMATION_LOCK, self.marketplace.id]
+                "SELECT pg_advisory_xact_lock(%s, %s)", [COMPLETION_LOCK, self.marketplace.id]
             )
             with self.assertRaises(RetryableJobError):
-                self.flow._job_confirm_quotations(self.marketplace)
+                self.flow._job_complete_sale_orders(self.marketplace)
             other.rollback()
-        confirmations.perform_enqueued_jobs()
+        completion.perform_enqueued_jobs()
         self.assertEqual(self.mirakl_order(order.order_id).sale_order_id.state, "sale")
 
     def test_watermark_never_passes_an_order_that_could_not_be_stored(self):
@@ -273,6 +276,43 @@ class TestOrderImport(MiraklOrderCase):
         self.import_orders()
         self.assertEqual(first.import_state, "done")
         self.assertEqual(second.import_state, "done")
+
+    def test_an_order_that_cannot_be_stored_whole_stays_in_error_the_page_goes_on(self):
+        """The fetch writes the orders of a page and their lines at once; an order whose
+        lines cannot be written (Mirakl sent a line twice) stays in error with a retry and
+        gets no processing job, the others go on."""
+        broken, fine = self.add_order("SHIPPING"), self.add_order("SHIPPING")
+        broken_payload = self.simulator.order_payload(broken.order_id)
+        broken_payload["order_lines"][1]["order_line_id"] = broken_payload["order_lines"][0][
+            "order_line_id"
+        ]
+        self.simulator.inject_fault(
+            op="OR11",
+            status=200,
+            body=self.or11_body(broken_payload, self.simulator.order_payload(fine.order_id)),
+            content_type="application/json",
+            times=1,
+        )
+        trap = self.import_orders(process=False)
+        failed = self.mirakl_order(broken.order_id)
+        self.assertEqual(failed.import_state, "error")
+        self.assertIn("appears twice", failed.import_error)
+        self.assertFalse(failed.line_ids)
+        self.assertEqual(len(self.mirakl_order(fine.order_id).line_ids), 2)
+        trap.assert_jobs_count(1, only=self.flow._job_process_order)
+        (line,) = self.last_log().line_ids
+        self.assertEqual((line.mirakl_ref, line.res_id), (broken.order_id, failed.id))
+        self.assertTrue(line.can_retry)
+        with trap_jobs() as completion:
+            self.run_jobs(trap)
+            self.run_jobs(completion)
+        self.assertEqual(self.mirakl_order(fine.order_id).sale_order_id.state, "sale")
+        # Sent whole again, it goes through.
+        self.simulator.touch_order(broken.order_id)
+        self.import_orders()
+        self.assertEqual(failed.import_state, "done")
+        self.assertEqual(len(failed.line_ids), 2)
+        self.assertEqual(failed.sale_order_id.state, "sale")
 
     def test_sweep_repairs_a_missed_order_and_retries_the_failed_ones(self):
         failing = self.add_order(

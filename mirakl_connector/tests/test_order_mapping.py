@@ -62,6 +62,20 @@ class TestOrderMapping(BaseCase):
         ):
             self.assertIn(problem, message)
 
+    def test_check_refuses_a_line_twice(self):
+        line = {"order_line_id": "X-A-1", "order_line_state": "SHIPPING", "quantity": 1}
+        with self.assertRaises(mapping.PayloadError) as caught:
+            mapping.check(
+                {
+                    "order_id": "X-A",
+                    "order_lines": [
+                        {**line, "offer_sku": "A", "price_unit": "1"},
+                        {**line, "offer_sku": "B", "price_unit": "2"},
+                    ],
+                }
+            )
+        self.assertIn("order_lines[1]: order_line_id X-A-1 appears twice", str(caught.exception))
+
     def test_alpha3_countries(self):
         self.assertEqual(
             [mapping.alpha2(code) for code in ("FRA", "usa", "DEU", "XKX", "BE", "ABC", None)],
