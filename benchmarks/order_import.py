@@ -5,17 +5,19 @@
 
 A simulator in a child process serves a shop of N generated SHIPPING orders (3 lines each, a
 new customer each, 20 % VAT, shipping on most). Odoo runs in this process on a database the
-script creates (and drops), and imports them end to end: OR11 pages, stored orders, contacts,
-sale orders with Mirakl's amounts, confirmation with deliveries, totals check. Then, in the
-same run, the baseline creates the same partners and sale orders directly with the ORM in
-batch and confirms them (rolled back afterwards). It prints both times, their ratio (target
-<= 1.5) and the OR11 calls (target <= ceil(N/100) + 2).
+script creates (and drops), and imports them end to end: OR11 pages, stored orders and their
+lines, each order's processing, contacts, sale orders with Mirakl's amounts, confirmation
+with deliveries, totals check. Then, in the same run, the baseline creates the same partners
+and sale orders directly with the ORM in batch and confirms them (rolled back afterwards). It
+prints both times, their ratio (target <= 1.5) and the OR11 calls (target <= ceil(N/100) + 2).
 
 Modes of the processing jobs (the fetch job always runs as the job runner would run it):
-- ``batch`` (default): the per-order job body (``mirakl.order.processor._process``) runs inline
-  on a page of 100 stored orders per transaction, lookups read once per page;
+- ``batch`` (default): the processing (``mirakl.order.processor._process``) runs inline on a
+  page of 100 stored orders per transaction, sale orders included;
 - ``jobs``: each queued job runs on its own, one transaction each, as in production, with
-  ``--workers`` jobs at a time (default 1; the orders channel's documented capacity is 2).
+  ``--workers`` jobs at a time (default 1; the orders channel's documented capacity is 2):
+  one processing job per order, then the Marketplace's completion jobs, which create and
+  confirm the sale orders 100 orders at a time.
   Workers are threads of this process: they share Python's GIL, so ``--workers 2`` shows the
   jobs running side by side without errors, not the speed of two Odoo worker processes.
 
@@ -270,8 +272,10 @@ def _check(registry, instance_id, count):
 
 
 def _baseline(registry, instance_id):
-    """Create and confirm the same partners and sale orders with the ORM in batch; rolled
-    back. Returns (partner and order creation seconds, confirmation seconds)."""
+    """Create and confirm the same partners and sale orders with the ORM in batch, with
+    everything a commit would write and run (``cr.flush()``: pending writes and the pre-commit
+    hooks, such as the chatter's tracking of the new state); rolled back. Returns (partner
+    and order creation seconds, confirmation seconds)."""
     env = harness.env(registry)
     with env.cr:
         sales = env["sale.order"].search([("mirakl_instance_id", "=", instance_id)], order="id")
@@ -323,10 +327,10 @@ def _baseline(registry, instance_id):
                 mapped[partner].id for partner in refs
             )
         new_sales = env["sale.order"].create(order_vals)
-        env.flush_all()
+        env.cr.flush()  # what a commit would write and run (chatter tracking), rolled back below
         created = time.perf_counter()
         new_sales.action_confirm()
-        env.flush_all()
+        env.cr.flush()
         confirmed = time.perf_counter()
         assert len(new_sales.picking_ids) == len(new_sales)
         env.cr.rollback()
