@@ -267,16 +267,10 @@ class MiraklFlowOrders(models.AbstractModel):
                 log._add_failure(error, mirakl_ref=order_id, record=order)
             else:
                 to_process |= order
-        failures = self.env["mirakl.order.processor"].sudo()._mirror(instance.sudo(), to_process)
-        for order, message in failures.items():
-            result["failed"] += 1
-            order._mirakl_set_error(message)
-            log._add_failure(
-                message,
-                mirakl_ref=order.mirakl_order_id,
-                record=order,
-                retry=("mirakl.flow.orders", "_job_process_order", [order.mirakl_order_id]),
-            )
+        processor = self.env["mirakl.order.processor"].sudo()
+        failures = processor._mirror(instance.sudo(), to_process)
+        processor._log_failures(log, failures)
+        result["failed"] += len(failures)
         self._enqueue_processing(to_process.filtered(lambda order: order not in failures))
 
     @api.model

@@ -384,6 +384,14 @@ class MiraklOrderProcessor(models.AbstractModel):
         if not failures:
             return
         log = self.env["mirakl.sync.log"]._start(instance, "orders", "import")
+        self._log_failures(log, failures)
+        log._finish(
+            processed=len(orders), updated=len(orders) - len(failures), failed=len(failures)
+        )
+
+    @api.model
+    def _log_failures(self, log, failures):
+        """Put the orders of ``failures`` in error, each on a line of ``log`` with a retry."""
         for order, message in failures.items():
             order._mirakl_set_error(message)
             log._add_failure(
@@ -392,9 +400,6 @@ class MiraklOrderProcessor(models.AbstractModel):
                 record=order,
                 retry=("mirakl.flow.orders", "_job_process_order", [order.mirakl_order_id]),
             )
-        log._finish(
-            processed=len(orders), updated=len(orders) - len(failures), failed=len(failures)
-        )
 
     # -- helpers -------------------------------------------------------------------------
 

@@ -23,9 +23,15 @@ def naive(value):
 class TestOrderImport(MiraklOrderCase):
     """OR11 incremental import: storage, one job per order, watermark, dedupe, errors."""
 
-    def or11_body(self, *payloads):
-        """An OR11 answer made of ``payloads`` (to serve orders the simulator cannot hold)."""
-        return json.dumps({"orders": list(payloads), "total_count": len(payloads)}, default=str)
+    def serve_once(self, *payloads):
+        """Make the next OR11 answer ``payloads`` (orders the simulator cannot hold)."""
+        self.simulator.inject_fault(
+            op="OR11",
+            status=200,
+            body=json.dumps({"orders": list(payloads), "total_count": len(payloads)}, default=str),
+            content_type="application/json",
+            times=1,
+        )
 
     def test_shipping_order_becomes_a_confirmed_sale_order(self):
         sim_order = self.add_order("SHIPPING")
@@ -219,13 +225,7 @@ class TestOrderImport(MiraklOrderCase):
         lost = self.add_order("SHIPPING", created_date=datetime.now(UTC) - timedelta(hours=2))
         lost_payload = self.simulator.order_payload(lost.order_id)
         del lost_payload["order_id"]
-        self.simulator.inject_fault(
-            op="OR11",
-            status=200,
-            body=self.or11_body(lost_payload, self.simulator.order_payload(stored.order_id)),
-            content_type="application/json",
-            times=1,
-        )
+        self.serve_once(lost_payload, self.simulator.order_payload(stored.order_id))
         self.import_orders()
         self.assertTrue(self.mirakl_order(stored.order_id).sale_order_id)
         lost_date = naive(lost.last_updated_date)
@@ -247,13 +247,7 @@ class TestOrderImport(MiraklOrderCase):
         del incomplete_payload["customer"]
         malformed_payload = self.simulator.order_payload(malformed.order_id)
         malformed_payload["order_lines"][0]["quantity"] = "a few"
-        self.simulator.inject_fault(
-            op="OR11",
-            status=200,
-            body=self.or11_body(incomplete_payload, malformed_payload),
-            content_type="application/json",
-            times=1,
-        )
+        self.serve_once(incomplete_payload, malformed_payload)
         self.import_orders()
         first = self.mirakl_order(incomplete.order_id)
         self.assertEqual(first.import_state, "error")
@@ -286,13 +280,7 @@ class TestOrderImport(MiraklOrderCase):
         broken_payload["order_lines"][1]["order_line_id"] = broken_payload["order_lines"][0][
             "order_line_id"
         ]
-        self.simulator.inject_fault(
-            op="OR11",
-            status=200,
-            body=self.or11_body(broken_payload, self.simulator.order_payload(fine.order_id)),
-            content_type="application/json",
-            times=1,
-        )
+        self.serve_once(broken_payload, self.simulator.order_payload(fine.order_id))
         trap = self.import_orders(process=False)
         failed = self.mirakl_order(broken.order_id)
         self.assertEqual(failed.import_state, "error")
