@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from . import demo_catalog
 from .orders.demo import seed_demo_orders
+from .pdf import one_page_pdf
 from .state import Shop
 
 DEMO_SEED = 2001
@@ -362,29 +363,6 @@ def _hours_ago(sim, hours):
         sim.clock.advance(back.total_seconds())
 
 
-def _pdf(*rows):
-    """A one-page PDF showing ``rows``."""
-    text = " 0 -16 Td ".join(f"({row})Tj" for row in rows)
-    stream = f"BT /F1 11 Tf 50 790 Td {text} ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-    ]
-    pdf, offsets = b"%PDF-1.4\n", []
-    for number, content in enumerate(objects, 1):
-        offsets.append(len(pdf))
-        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, content)
-    xref = len(pdf)
-    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    trailer = b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-    return pdf + trailer % (len(objects) + 1, xref)
-
-
 def _png(width=4, height=4, rgb=(150, 110, 70)):
     """A small plain PNG picture (the customer's photo)."""
 
@@ -457,7 +435,7 @@ def _seed_after_sale(sim, orders):
         sim.add_order_document(
             "DEMO-0019-A",
             "delivery-slip-DEMO-0019-A.pdf",
-            content=_pdf("Delivery slip", "Order DEMO-0019-A", "Demo Outdoor Marketplace"),
+            content=one_page_pdf("Delivery slip", "Order DEMO-0019-A", "Demo Outdoor Marketplace"),
         )
     with _hours_ago(sim, 60 * 24):
         for file_name, type_code, title in (
@@ -468,7 +446,7 @@ def _seed_after_sale(sim, orders):
                 DEMO_SHOP_ID,
                 file_name,
                 type_code,
-                content=_pdf(title, "Demo Outdoor Shop"),
+                content=one_page_pdf(title, "Demo Outdoor Shop"),
             )
     # The billing cycle of everything shipped (and refunded) so far, paid out now.
     sim.run_billing_cycle(DEMO_SHOP_ID)
