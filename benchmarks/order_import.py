@@ -12,8 +12,9 @@ and sale orders directly with the ORM in batch and confirms them (rolled back af
 prints both times, their ratio (target <= 1.5) and the OR11 calls (target <= ceil(N/100) + 2).
 
 Modes of the processing jobs (the fetch job always runs as the job runner would run it):
-- ``batch`` (default): the processing (``mirakl.order.processor._process``) runs inline on a
-  page of 100 stored orders per transaction, sale orders included;
+- ``batch`` (default): the processing (``mirakl.order.processor._process``), then the making
+  of the sale orders (``_complete_sale_orders``), run inline on a page of 100 stored orders
+  per transaction;
 - ``jobs``: each queued job runs on its own, one transaction each, as in production, with
   ``--workers`` jobs at a time (default 1; the orders channel's documented capacity is 2):
   one processing job per order, then the Marketplace's completion jobs, which create and
@@ -148,8 +149,8 @@ def _fetch(registry, instance_id):
 
 
 def _process_batch(registry, instance_id):
-    """The per-order job body on pages of stored orders, one transaction per page; the
-    queued per-order jobs are then marked done."""
+    """The processing, then the making of the sale orders, on pages of stored orders, one
+    transaction per page; the queued jobs are then marked done."""
     while True:
         env = harness.env(registry)
         with env.cr:
@@ -164,6 +165,8 @@ def _process_batch(registry, instance_id):
                 return
             instance = env["mirakl.instance"].browse(instance_id)
             env["mirakl.order.processor"]._process(instance, orders)
+            flow = env["mirakl.flow.orders"]
+            flow._complete(instance, flow._waiting_for_completion(instance, orders))
             env.cr.commit()
 
 

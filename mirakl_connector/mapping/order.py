@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from babel.core import get_global
 
-# The happy path, in order; an order "reached" a state when it is at it or further.
+# The happy path, in order; ``states_from(state)`` is that state and the ones after it.
 FLOW_STATES = (
     "STAGING",
     "WAITING_ACCEPTANCE",
@@ -73,11 +73,6 @@ def to_datetime(value):
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value
-
-
-def reached(state, milestone):
-    """Whether an order in ``state`` is at ``milestone`` of the happy path or beyond it."""
-    return state in FLOW_STATES and FLOW_STATES.index(state) >= FLOW_STATES.index(milestone)
 
 
 def states_from(milestone):

@@ -86,10 +86,9 @@ class MiraklFlowOrders(models.AbstractModel):
             return
         # The import acts for the Marketplace, whoever queued it (a Mirakl user may have no
         # right on sale orders or partners).
-        processor = self.env["mirakl.order.processor"].sudo()
         instance, order = instance.sudo(), order.sudo()
-        processor._process(instance, order, complete=False)
-        if processor._waits_for_completion(instance, order):
+        self.env["mirakl.order.processor"].sudo()._process(instance, order)
+        if self._waiting_for_completion(instance, order):
             self._enqueue_completion(instance)
 
     def _job_complete_sale_orders(self, instance):
@@ -389,37 +388,34 @@ class MiraklFlowOrders(models.AbstractModel):
         self.env["mirakl.order.processor"].sudo()._complete_sale_orders(instance.sudo(), orders)
 
     @api.model
-    def _orders_to_complete(self, instance, limit=None, orders=None):
-        """Processed orders (among ``orders``, if given) that wait for their sale order to be
-        created, or for their quotation to be confirmed."""
-        to_create = [
-            ("sale_order_id", "=", False),
-            ("mirakl_state", "in", order_mapping.states_from(instance.sale_order_state)),
-            ("line_ids", "any", [("mirakl_state", "not in", order_mapping.UNSOLD_LINE_STATES)]),
-        ]
-        to_confirm = [
-            ("mirakl_state", "in", order_mapping.states_from("SHIPPING")),
-            ("sale_order_id.state", "in", ("draft", "sent")),
-        ]
-        waiting = expression.OR([to_create, to_confirm] if instance.auto_confirm else [to_create])
+    def _orders_to_complete(self, instance, limit=None):
+        """Processed orders waiting for ``_job_complete_sale_orders``, oldest first."""
         return (
             self.env["mirakl.order"]
             .sudo()
-            .search(
-                expression.AND(
+            .search(self._completion_domain(instance), limit=limit, order="id")
+        )
+
+    @api.model
+    def _waiting_for_completion(self, instance, orders):
+        """Those of ``orders`` that ``_orders_to_complete`` would find."""
+        return orders.filtered_domain(self._completion_domain(instance))
+
+    @api.model
+    def _completion_domain(self, instance):
+        """Processed orders that wait for their sale order to be created, or for their
+        quotation to be confirmed (one rule, for searches and for ``filtered_domain``)."""
+        processor = self.env["mirakl.order.processor"]
+        return expression.AND(
+            [
+                [("instance_id", "=", instance.id), ("import_state", "=", "done")],
+                expression.OR(
                     [
-                        [
-                            ("instance_id", "=", instance.id),
-                            ("import_state", "=", "done"),
-                            ("sync_stopped", "=", False),
-                        ],
-                        [("id", "in", orders.ids)] if orders is not None else [],
-                        waiting,
+                        processor._sale_order_domain(instance),
+                        processor._confirmation_domain(instance),
                     ]
                 ),
-                limit=limit,
-                order="id",
-            )
+            ]
         )
 
     @api.model

@@ -125,7 +125,7 @@ class MiraklFlowReturns(models.AbstractModel):
         orders = self.env["mirakl.order"].search(
             [("instance_id", "=", instance.id), ("mirakl_order_id", "in", refs)]
         )
-        orders_flow._complete(instance, orders_flow._orders_to_complete(instance, orders=orders))
+        orders_flow._complete(instance, orders_flow._waiting_for_completion(instance, orders))
         self._job_process_returns(instance, returns)
 
     def _job_send_decisions(self, instance, returns=None):

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 
 from odoo import api, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -26,21 +27,20 @@ class MiraklOrderProcessor(models.AbstractModel):
 
     ``_process`` takes one order (its job) or a page of them: the lookups are read once for
     all, each step runs on all the orders at once in a savepoint, and when a step fails it
-    runs again order by order, so only the orders at fault end in error. An order's own job
-    only checks that its sale order can be made: ``_complete_sale_orders`` then creates and
-    confirms the sale orders of many processed orders at once, which Odoo does several times
-    cheaper per order than one by one.
+    runs again order by order, so only the orders at fault end in error. It only checks that
+    a new sale order can be made: ``_complete_sale_orders`` then creates and confirms the sale
+    orders of many processed orders at once, which Odoo does several times cheaper per order
+    than one by one.
     """
 
     _name = "mirakl.order.processor"
     _description = "Mirakl Order Processing"
 
     @api.model
-    def _process(self, instance, orders, complete=True):
+    def _process(self, instance, orders):
         """Process the stored payloads of ``orders``; failures end on the orders and the log.
 
-        ``complete=False`` only checks the sale orders to create, and leaves creating and
-        confirming them to ``_complete_sale_orders``.
+        The sale orders they need are checked here, and made by ``_complete_sale_orders``.
         """
         if not orders:
             return
@@ -64,29 +64,19 @@ class MiraklOrderProcessor(models.AbstractModel):
             )
             for item in items:
                 self._isolated([item], lambda b: self._acceptance(instance, b, lookups), failures)
-            new = [item for item in items if self._needs_sale_order(instance, *item)]
-            make = self._create_sale_orders if complete else self._check_sale_orders
-            self._isolated(new, lambda batch: make(instance, batch, lookups), failures)
-            new_ids = {order.id for order, _payload in new}
             self._isolated(
-                [
-                    (order, payload)
-                    for order, payload in items
-                    if order.id not in new_ids and order.sale_order_id and not order.sync_stopped
-                ],
-                lambda batch: self._update_contacts(instance, batch, lookups),
+                self._matching(items, self._sale_order_domain(instance)),
+                lambda batch: self._check_sale_orders(instance, batch, lookups),
                 failures,
             )
-            if complete:
-                self._isolated(
-                    [item for item in items if self._needs_confirmation(instance, item[0])],
-                    self._confirm,
-                    failures,
-                )
+            followed = [
+                item for item in items if item[0].sale_order_id and not item[0].sync_stopped
+            ]
             self._isolated(
-                [item for item in items if item[0].sale_order_id and not item[0].sync_stopped],
-                lambda batch: self._follow_up(instance, batch, lookups),
-                failures,
+                followed, lambda batch: self._update_contacts(instance, batch, lookups), failures
+            )
+            self._isolated(
+                followed, lambda batch: self._follow_up(instance, batch, lookups), failures
             )
             self._finish(instance, orders, failures)
 
@@ -113,12 +103,12 @@ class MiraklOrderProcessor(models.AbstractModel):
             items = self._load(orders, failures)
             lookups = self._lookups(instance, items)
             self._isolated(
-                [item for item in items if self._needs_sale_order(instance, *item)],
+                self._matching(items, self._sale_order_domain(instance)),
                 lambda batch: self._create_sale_orders(instance, batch, lookups),
                 failures,
             )
             self._isolated(
-                [item for item in items if self._needs_confirmation(instance, item[0])],
+                self._matching(items, self._confirmation_domain(instance)),
                 self._confirm,
                 failures,
             )
@@ -139,14 +129,6 @@ class MiraklOrderProcessor(models.AbstractModel):
         lookups = self._lookups(instance, items)
         self._isolated(items, lambda batch: self._apply_mirror(batch, lookups), failures)
         return failures
-
-    @api.model
-    def _waits_for_completion(self, instance, order):
-        """Whether the processed ``order`` waits for ``_complete_sale_orders``."""
-        return order.import_state == "done" and (
-            self._needs_sale_order(instance, order, order.sudo().payload or {})
-            or self._needs_confirmation(instance, order)
-        )
 
     # -- steps ---------------------------------------------------------------------------
 
@@ -236,22 +218,33 @@ class MiraklOrderProcessor(models.AbstractModel):
         self.env["mirakl.order.acceptance"]._decide(instance, order, payload, lookups, warehouse)
 
     @api.model
-    def _needs_sale_order(self, instance, order, payload):
-        return (
-            not order.sale_order_id
-            and not order.sync_stopped
-            and order_mapping.reached(order.mirakl_state, instance.sale_order_state)
-            and bool(order_mapping.sold_lines(payload))
-        )
+    def _sale_order_domain(self, instance):
+        """Orders whose sale order is to create: none yet, syncing, in the state the
+        Marketplace makes sale orders at, with a line sold."""
+        return [
+            ("sale_order_id", "=", False),
+            ("sync_stopped", "=", False),
+            ("mirakl_state", "in", order_mapping.states_from(instance.sale_order_state)),
+            ("line_ids", "any", [("mirakl_state", "not in", order_mapping.UNSOLD_LINE_STATES)]),
+        ]
 
     @api.model
-    def _needs_confirmation(self, instance, order):
-        return (
-            instance.auto_confirm
-            and not order.sync_stopped
-            and order.sale_order_id.state in ("draft", "sent")
-            and order_mapping.reached(order.mirakl_state, "SHIPPING")
-        )
+    def _confirmation_domain(self, instance):
+        """Orders whose quotation is to confirm (the Marketplace confirms, the order is paid)."""
+        if not instance.auto_confirm:
+            return expression.FALSE_DOMAIN
+        return [
+            ("sync_stopped", "=", False),
+            ("mirakl_state", "in", order_mapping.states_from("SHIPPING")),
+            ("sale_order_id.state", "in", ("draft", "sent")),
+        ]
+
+    @api.model
+    def _matching(self, items, domain):
+        """The ``(order, payload)`` of ``items`` whose order matches ``domain``."""
+        orders = self.env["mirakl.order"].union(*(order for order, _p in items))
+        matching = orders.filtered_domain(domain)
+        return [item for item in items if item[0] in matching]
 
     @api.model
     def _create_sale_orders(self, instance, batch, lookups):

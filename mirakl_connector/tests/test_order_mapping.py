@@ -158,11 +158,11 @@ class TestOrderMapping(BaseCase):
         )
         self.assertEqual(mapping.promotion_note(line()), "")
 
-    def test_reached(self):
-        self.assertTrue(mapping.reached("SHIPPED", "SHIPPING"))
-        self.assertTrue(mapping.reached("SHIPPING", "SHIPPING"))
-        self.assertFalse(mapping.reached("WAITING_DEBIT_PAYMENT", "SHIPPING"))
-        self.assertFalse(mapping.reached("CANCELED", "SHIPPING"))
+    def test_states_from(self):
+        self.assertIn("SHIPPED", mapping.states_from("SHIPPING"))
+        self.assertIn("SHIPPING", mapping.states_from("SHIPPING"))
+        self.assertNotIn("WAITING_DEBIT_PAYMENT", mapping.states_from("SHIPPING"))
+        self.assertNotIn("CANCELED", mapping.states_from("SHIPPING"))
 
     def test_acceptance_rules(self):
         lines = [
